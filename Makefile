@@ -1,0 +1,53 @@
+# fcnn — `make serve` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+VENDOR_STAMP := static/vendor/.stamp
+PACKAGE_ZIP := static/vendor/fcnn.zip
+FCNN_SOURCES := $(wildcard fcnn/*.py)
+
+.PHONY: all vendor serve test unit browser screenshot chromium clean
+
+all: vendor
+
+# The offline runtime (PyScript, Pyodide, numpy wheels, uPlot) from npm and PyPI, hash-checked.
+$(VENDOR_STAMP): scripts/vendor.py scripts/vendor-lock.json
+	$(PYTHON) scripts/vendor.py
+
+# The fcnn package as one archive the worker unpacks: the same source CPython imports.
+$(PACKAGE_ZIP): $(FCNN_SOURCES) $(VENDOR_STAMP) scripts/zip_package.py
+	$(PYTHON) scripts/zip_package.py $@
+
+vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP)
+
+serve: vendor
+	@echo "fcnn is served on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium: Playwright's own browser download does not work here.
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  echo "installing Debian's chromium (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -m "not browser"
+
+browser: vendor chromium $(VENV)/.installed
+	$(PY) -m pytest -m browser
+
+test: vendor chromium $(VENV)/.installed
+	$(PY) -m pytest
+
+# Regenerates docs/screenshot-*.png from the real page.
+screenshot: vendor chromium $(VENV)/.installed
+	$(PY) scripts/screenshots.py
+
+clean:
+	rm -rf static/vendor $(VENV) .pytest_cache

@@ -1,0 +1,42 @@
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, PageGuard, start_server
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    vendor = ROOT / "static" / "vendor" / ".stamp"
+    assert vendor.exists(), "static/vendor is missing: run `make vendor` (make test does it)"
+    # the worker must run the source under test, not a stale archive
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import zip_package
+
+    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    server, origin = start_server(ROOT)
+    yield origin
+    server.shutdown()
+
+
+@pytest.fixture
+def guarded_page(page, app_server):
+    """The page with guards: the test fails on any outside request, page error or traceback."""
+    guard = PageGuard(page, app_server)
+    page.guard = guard
+    page.set_default_timeout(60_000)
+    yield page
+    problems = guard.problems()
+    assert not problems, "\n".join(problems)

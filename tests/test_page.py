@@ -1,0 +1,163 @@
+"""End-to-end: the real page, the real vendored runtime, real Chromium.
+
+Each test fails on any request outside the served origin, any uncaught page
+error and any Python traceback in the console (see the guarded_page fixture).
+"""
+
+import time
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.browser
+
+READY = '[data-testid="status"][data-state="ready"]'
+
+
+def tid(name):
+    return f'[data-testid="{name}"]'
+
+
+def open_app(page, origin):
+    page.goto(origin + "/")
+    page.wait_for_selector(READY, timeout=90_000)
+    assert "Ready" in page.text_content(tid("status"))
+
+
+def write_csv(path, n=90, seed=5):
+    """y depends smoothly on two features; a third column is noise."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0, 10, size=(n, 3))
+    y = 3 * x[:, 0] - 2 * x[:, 1] + 40 + rng.normal(0, 0.5, size=n)
+    rows = ["size,age,noise,price"] + [f"{a:.3f},{b:.3f},{c:.3f},{t:.3f}" for (a, b, c), t in zip(x, y)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def record_text_changes(page, *testids):
+    """Keep every text a hooked element shows, so a test can see live updates afterwards."""
+    page.evaluate(
+        """(ids) => {
+            window.__changes = {};
+            for (const id of ids) {
+                const el = document.querySelector(`[data-testid="${id}"]`);
+                window.__changes[id] = [];
+                new MutationObserver(() => window.__changes[id].push(el.textContent))
+                    .observe(el, {childList: true, characterData: true, subtree: true});
+            }
+        }""",
+        list(testids),
+    )
+
+
+def wait_state(page, *states, timeout=60_000):
+    selector = ",".join(f'{tid("status")}[data-state="{s}"]' for s in states)
+    page.wait_for_selector(selector, timeout=timeout)
+    return page.get_attribute(tid("status"), "data-state")
+
+
+def epoch_now(page):
+    return int(page.text_content(tid("epoch-counter")))
+
+
+def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(guarded_page, app_server, tmp_path):
+    page = guarded_page
+    open_app(page, app_server)
+    page.set_input_files(tid("file-input"), str(write_csv(tmp_path / "houses.csv")))
+    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
+    options = page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
+    assert options == ["size", "age", "noise", "price"]
+    page.select_option(tid("target-select"), "price")
+    page.fill(tid("epochs"), "2000")
+    record_text_changes(page, "epoch-counter", "loss-value")
+    page.click(tid("train-button"))
+    assert wait_state(page, "done") == "done"
+    epochs = [int(v) for v in page.evaluate("window.__changes['epoch-counter']")]
+    losses = [float(v) for v in page.evaluate("window.__changes['loss-value']") if v != "–"]
+    assert len(set(epochs)) >= 3, f"the epoch counter should advance live, saw {epochs}"
+    assert epochs == sorted(epochs) and epochs[-1] == 2000
+    assert len(losses) >= 3 and losses[-1] < losses[0]
+    r2 = float(page.text_content(tid("metric-r2")))
+    assert r2 > 0.9
+    rows = page.locator(f'{tid("predictions-table")} tbody tr')
+    assert rows.count() == 27  # 30 % of 90 rows
+    first = rows.nth(0).locator("td").all_text_contents()
+    actual, predicted, error = (float(v) for v in first[1:])
+    assert error == pytest.approx(predicted - actual, abs=2e-4)
+
+
+def test_boston_sample_trains_with_defaults(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    page.select_option(tid("sample-select"), "boston")
+    page.wait_for_selector(f'{tid("target-select")} option[value="MEDV"]', state="attached")
+    assert page.input_value(tid("target-select")) == "MEDV"
+    page.click(tid("train-button"))
+    wait_state(page, "done")
+    assert float(page.text_content(tid("metric-r2"))) > 0.7
+    assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 152
+
+
+def test_stop_in_the_middle_of_training(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    page.select_option(tid("sample-select"), "boston")
+    page.wait_for_selector(f'{tid("target-select")} option[value="MEDV"]', state="attached")
+    page.fill(tid("epochs"), "100000")
+    page.click(tid("train-button"))
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) >= 5")
+    # the page answers while it trains: typing into a field works
+    page.fill(tid("hidden-units"), "9")
+    assert page.input_value(tid("hidden-units")) == "9"
+    started = time.perf_counter()
+    page.click(tid("stop-button"))
+    wait_state(page, "done", timeout=10_000)
+    stopped_after = time.perf_counter() - started
+    epoch = epoch_now(page)
+    assert 5 <= epoch < 100000
+    assert "Stopped" in page.text_content(tid("status"))
+    page.wait_for_timeout(300)
+    assert epoch_now(page) == epoch, "no epoch may run after Stop"
+    # results of the weights so far, and the page can train again
+    assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 152
+    assert stopped_after < 2.0, f"Stop took {stopped_after:.2f} s"
+    assert page.is_enabled(tid("train-button"))
+
+
+def test_malformed_csv_shows_error_and_keeps_the_loaded_data(guarded_page, app_server, tmp_path):
+    page = guarded_page
+    open_app(page, app_server)
+    page.set_input_files(tid("file-input"), str(write_csv(tmp_path / "good.csv", n=40)))
+    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
+    page.select_option(tid("target-select"), "price")
+    assert page.is_hidden(tid("error-message"))
+
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b,c\n1,2,3\n4,5\n")
+    page.set_input_files(tid("file-input"), str(ragged))
+    page.wait_for_selector(f'{tid("error-message")}:visible')
+    message = page.text_content(tid("error-message"))
+    assert "ragged.csv" in message and "line 3" in message and "2 fields" in message
+
+    texty = tmp_path / "texty.csv"
+    texty.write_text("x,y\n1,2\n2,three\n3,4\n")
+    page.set_input_files(tid("file-input"), str(texty))
+    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('texty.csv')")
+    message = page.text_content(tid("error-message"))
+    assert "'y'" in message and "'three'" in message and "line 3" in message
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    page.set_input_files(tid("file-input"), str(empty))
+    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('empty.csv')")
+    assert "empty" in page.text_content(tid("error-message")).split("empty.csv", 1)[1]
+
+    # what was loaded before is kept: the good file's columns, and it still trains
+    options = page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
+    assert options == ["size", "age", "noise", "price"]
+    assert page.input_value(tid("target-select")) == "price"
+    page.fill(tid("epochs"), "20")
+    page.click(tid("train-button"))
+    wait_state(page, "done")
+    assert page.is_hidden(tid("error-message"))
+    assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 12
