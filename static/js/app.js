@@ -6,7 +6,16 @@ import * as views from "./views.js";
 // Training runs in slices this long, so Stop waits at most one slice.
 const SLICE_MS = 80;
 const SAMPLES = { boston: { url: "./static/data/boston.csv", name: "boston.csv", target: "MEDV" } };
+const LOAD_TIMEOUT_MS = 120_000;
 const $ = (id) => document.getElementById(id);
+
+function withTimeout(promise, ms) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`It was still loading after ${ms / 1000} s.`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 const state = { engine: null, hasData: false, training: false, stopRequested: false };
 
@@ -136,7 +145,14 @@ async function main() {
   $("stop-button").addEventListener("click", onStop);
   setBusy(false);
   try {
-    state.engine = await connectEngine();
+    state.engine = await withTimeout(connectEngine(), LOAD_TIMEOUT_MS);
+  } catch (error) {
+    views.showStatus("error", "The Python runtime did not start.");
+    views.showError(
+      `${error.message} Reload the page; if it happens again, rebuild the runtime with \`make vendor\` ` +
+        "and check the browser console.",
+    );
+    return;
   } finally {
     clearInterval(ticker);
   }
