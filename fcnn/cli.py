@@ -1,16 +1,40 @@
-"""Command line: ``python -m fcnn train data.csv --target COLUMN …``."""
+"""Command line.
+
+    python -m fcnn train data.csv --target COL [--hidden 32,16 --activation relu
+        --optimizer adam --lr 0.01 --epochs 200 --save model.json]
+    python -m fcnn predict model.json new.csv > predictions.csv
+    python -m fcnn gradcheck
+
+``train`` uses the app's defaults for every setting not given, except where
+``--seed-config`` asks for the original project's (1×8 sigmoid, SGD, min-max,
+no validation split).
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 
 from .data import read_csv_text
 from .errors import FcnnError
-from .training import RegressionRun, TrainingConfig
+from .gradcheck import check_all_node_kinds
+from .model import load_model
+from .training import Experiment, TrainingConfig
 
 DEFAULTS = TrainingConfig(target="")
+GRADCHECK_TOLERANCE = 1e-5
+
+
+def _layers(text):
+    try:
+        layers = [int(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of whole numbers, such as 32,16") from None
+    if not layers or min(layers) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give each hidden layer's width as a whole number ≥ 1, such as 32,16")
+    return layers
 
 
 def build_parser():
@@ -19,55 +43,141 @@ def build_parser():
         description="fcnn: a fully connected network built as a node graph, trained on a CSV file.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    train = commands.add_parser("train", help="train on a CSV file and report the test R²")
-    train.add_argument("csv", help="CSV file with a header row and numeric columns")
+
+    train = commands.add_parser("train", help="train on a CSV file and report test metrics")
+    train.add_argument("csv", help="CSV file (header row optional; comma, semicolon or tab)")
     train.add_argument("--target", required=True, help="the column to predict")
-    train.add_argument("--hidden", type=int, default=DEFAULTS.hidden_units, help="hidden units (default %(default)s)")
+    train.add_argument("--features", help="comma-separated feature columns (default: all others)")
+    train.add_argument("--task", choices=["auto", "regression", "binary", "multiclass"], default="auto")
+    train.add_argument("--hidden", type=_layers, default=DEFAULTS.hidden_layers,
+                       help="hidden layer widths, e.g. 32,16 (default %(default)s)")
+    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu", "identity"], default=DEFAULTS.activation)
+    train.add_argument("--optimizer", choices=["sgd", "momentum", "adam"], default=DEFAULTS.optimizer)
+    train.add_argument("--lr", type=float, default=DEFAULTS.learning_rate, help="learning rate (default %(default)s)")
     train.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="epochs (default %(default)s)")
     train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size, help="mini-batch size (default %(default)s)")
-    train.add_argument("--lr", type=float, default=DEFAULTS.learning_rate, help="learning rate (default %(default)s)")
+    train.add_argument("--l2", type=float, default=DEFAULTS.weight_decay, help="L2 weight decay (default %(default)s)")
+    train.add_argument("--patience", type=int, default=DEFAULTS.early_stopping,
+                       help="early-stopping patience in epochs, 0 for none (default %(default)s)")
+    train.add_argument("--validation", type=float, default=DEFAULTS.validation_fraction,
+                       help="fraction of training rows held out for validation (default %(default)s)")
+    train.add_argument("--scaling", choices=["standard", "minmax"], default=DEFAULTS.scaling)
+    train.add_argument("--missing", choices=["impute", "drop"], default=DEFAULTS.missing)
     train.add_argument("--seed", type=int, default=DEFAULTS.seed, help="random seed (default %(default)s)")
+    train.add_argument("--seed-config", action="store_true",
+                       help="the original project's network: sigmoid, SGD, min-max scaling, no validation split")
     train.add_argument("--log-every", type=int, default=0, help="print the loss every N epochs (default: about 20 lines)")
+    train.add_argument("--save", metavar="MODEL.json", help="write the trained model to this file")
+
+    predict = commands.add_parser("predict", help="predict a CSV file's rows with a saved model; CSV on stdout")
+    predict.add_argument("model", help="a model file saved by `train --save` or by the app")
+    predict.add_argument("csv", help="CSV file with the model's feature columns (extra columns are ignored)")
+
+    commands.add_parser("gradcheck", help="check every node's backward against central differences")
     return parser
 
 
-def run_train(args, out):
+def _config(args):
+    if args.seed_config:
+        args.activation, args.optimizer, args.scaling = "sigmoid", "sgd", "minmax"
+        args.validation, args.patience = 0.0, 0
+    features = None if not args.features else [f.strip() for f in args.features.split(",") if f.strip()]
+    return TrainingConfig(
+        target=args.target, features=features, task=args.task, hidden_layers=args.hidden,
+        activation=args.activation, optimizer=args.optimizer, learning_rate=args.lr, epochs=args.epochs,
+        batch_size=args.batch_size, weight_decay=args.l2, early_stopping=args.patience,
+        validation_fraction=args.validation, seed=args.seed, scaling=args.scaling, missing=args.missing,
+    )
+
+
+def _read(path):
     try:
-        with open(args.csv, "rb") as handle:
-            raw = handle.read()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        raise FcnnError(f"cannot read {args.csv!r}: {exc.strerror}; check the path") from None
-    table = read_csv_text(raw)
-    config = TrainingConfig(args.target, args.hidden, args.lr, args.epochs, args.batch_size, args.seed)
-    run = RegressionRun(table, config)
-    cfg = run.config
-    print(
-        f"{args.csv}: {table.n_rows} rows, {len(run.feature_names)} features, target {cfg.target}; "
-        f"train {len(run.train_idx)} / test {len(run.test_idx)} rows",
-        file=out,
-    )
-    print(
-        f"network: {len(run.feature_names)} → linear → sigmoid({cfg.hidden_units}) → linear → MSE; "
-        f"SGD lr {cfg.learning_rate}, batch {cfg.batch_size}, {cfg.epochs} epochs, seed {cfg.seed}",
-        file=out,
-    )
+        raise FcnnError(f"cannot read {path!r}: {exc.strerror}; check the path") from None
+
+
+def run_train(args, out):
+    table = read_csv_text(_read(args.csv))
+    experiment = Experiment(table, _config(args))
+    cfg, data = experiment.config, experiment.data
+    print(f"{args.csv}: {table.n_rows} rows; target {cfg.target} ({experiment.task}); "
+          f"{len(data.feature_columns)} feature columns → {data.x_train.shape[1]} inputs; "
+          f"train {len(data.x_train)} / test {len(data.x_test)} rows", file=out)
+    for note in list(getattr(table, "notes", [])) + list(_report_lines(data)):
+        print(f"note: {note}", file=out)
+    layers = " → ".join(f"{cfg.activation}({h})" for h in cfg.hidden_layers)
+    print(f"network: {data.x_train.shape[1]} → {layers} → {experiment.network.loss.name}; "
+          f"{cfg.optimizer} lr {cfg.learning_rate}, batch {cfg.batch_size}, {cfg.epochs} epochs, seed {cfg.seed}", file=out)
     every = args.log_every if args.log_every > 0 else max(1, cfg.epochs // 20)
     started = time.perf_counter()
-    while not run.finished:
-        for record in run.train_for(max_epochs=every):
-            if record.epoch % every == 0 or record.epoch == 1 or record.epoch == cfg.epochs:
-                print(f"epoch {record.epoch:>6}  loss {record.loss:.6f}", file=out)
-    _, _, r2 = run.test_results()
+    trainer = experiment.trainer
+    while not trainer.finished:
+        for r in experiment.train_for(max_epochs=every):
+            if r.epoch % every == 0 or r.epoch == 1 or trainer.finished:
+                val = "" if r.val_loss is None else f"  val {r.val_loss:.6f}"
+                print(f"epoch {r.epoch:>6}  loss {r.train_loss:.6f}{val}", file=out)
+    if trainer.stop_reason == "diverged":
+        raise FcnnError(f"the loss became infinite or NaN in epoch {trainer.epoch + 1}; lower the learning rate (now {cfg.learning_rate}) and train again")
+    if trainer.stop_reason == "early_stopping":
+        print(f"early stopping: best validation loss at epoch {trainer.best_epoch}; its weights are kept", file=out)
     print(f"trained in {time.perf_counter() - started:.2f} s", file=out)
-    print(f"test R2 {r2:.4f}", file=out)
+    metrics = experiment.test_metrics()
+    if experiment.task == "regression":
+        print(f"test R2 {metrics['r2']:.4f}  RMSE {metrics['rmse']:.4f}  MAE {metrics['mae']:.4f}", file=out)
+    else:
+        print(f"test accuracy {metrics['accuracy']:.4f}  log-loss {metrics['log_loss']:.4f}", file=out)
+    if args.save:
+        experiment.model().save(args.save)
+        print(f"saved the model to {args.save}", file=out)
     return 0
+
+
+def _report_lines(data):
+    report = getattr(data, "report", None) or {}
+    for key, value in report.items():
+        if value:
+            yield f"{key}: {value}"
+
+
+def run_predict(args, out):
+    model = load_model(args.model)
+    table = read_csv_text(_read(args.csv))
+    missing = [c for c in model.feature_columns if c not in table.columns]
+    if missing:
+        raise FcnnError(f"{args.csv} has no column {missing[0]!r}; the model needs the columns: {', '.join(model.feature_columns)}")
+    positions = [table.columns.index(c) for c in model.feature_columns]
+    rows = [[row[p] for p in positions] for row in table.rows]
+    predictions = model.predict(rows)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns + [f"predicted_{model.target}"])
+    for row, value in zip(table.rows, predictions):
+        writer.writerow(row + [repr(float(value)) if model.task == "regression" else value])
+    return 0
+
+
+def run_gradcheck(out):
+    worst = 0.0
+    for title, checks in check_all_node_kinds().items():
+        print(title, file=out)
+        for c in checks:
+            print(f"  {c.node:<24} {c.kind:<26} max relative error {c.max_relative_error:.2e}", file=out)
+            worst = max(worst, c.max_relative_error)
+    ok = worst < GRADCHECK_TOLERANCE
+    print(f"largest relative error {worst:.2e}: {'ok' if ok else 'FAILED'} (tolerance {GRADCHECK_TOLERANCE:g})", file=out)
+    return 0 if ok else 1
 
 
 def main(argv=None, out=None):
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        return run_train(args, out)
+        if args.command == "train":
+            return run_train(args, out)
+        if args.command == "predict":
+            return run_predict(args, out)
+        return run_gradcheck(out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

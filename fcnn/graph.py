@@ -48,6 +48,20 @@ def topological_sort(nodes):
     return order
 
 
+def compile_passes(sorted_nodes):
+    """The forward and backward lists with the nodes whose pass does nothing left out:
+    inputs and weights compute nothing forward, and inputs and single-consumer
+    weights nothing backward. Same order, less Python per mini-batch."""
+    from .nodes import InputNode, WeightNode
+
+    forward = [n for n in sorted_nodes if not isinstance(n, (InputNode, WeightNode))]
+    backward = [
+        n for n in reversed(sorted_nodes)
+        if not isinstance(n, InputNode) and not (isinstance(n, WeightNode) and len(n.outbound_nodes) == 1)
+    ]
+    return forward, backward
+
+
 def forward_pass(sorted_nodes):
     """Run ``forward`` on every node, inputs first."""
     for node in sorted_nodes:

@@ -4,8 +4,14 @@ Every node has a ``name``, a ``value`` (set by ``forward``), its
 ``inbound_nodes`` and ``outbound_nodes``, and ``gradients``: a dict mapping
 each inbound node to dLoss/d(that node's value), filled by ``backward``.
 
-A node's ``backward`` first sums the gradients its outbound nodes computed for
-it (the chain rule's sum over paths), then applies its own local derivative.
+A node's ``backward`` takes dLoss/d(its own value) from its outbound nodes
+(the chain rule's sum over paths; one path needs no sum) and applies its local
+derivative, stated in each class's docstring.
+
+Speed: a training step allocates nothing. Values and gradients live in
+buffers that are reused while the batch size stays the same, and numpy writes
+into them with ``out=``. A weight with a single consumer has that consumer
+write its gradient straight into the weight's own gradient array.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ class BaseNode:
             node.outbound_nodes.append(self)
         self.value = None
         self.gradients = {}
+        self._buffers = {}
 
     def forward(self):
         raise NotImplementedError
@@ -34,14 +41,36 @@ class BaseNode:
     def backward(self):
         raise NotImplementedError
 
+    # -- buffers -------------------------------------------------------------
+    def buffer(self, key, shape, dtype=float):
+        """A reusable array: the same one while ``shape`` stays the same."""
+        array = self._buffers.get(key)
+        if array is None or array.shape != shape:
+            array = self._buffers[key] = np.empty(shape, dtype=dtype)
+        return array
+
+    def gradient_buffer(self, inbound):
+        """The array this node writes dLoss/d(inbound.value) into."""
+        grad = self.gradients.get(inbound)
+        if grad is None or grad.shape != inbound.value.shape:
+            grad = inbound.gradient_slot(self)
+            self.gradients[inbound] = grad
+        return grad
+
+    def gradient_slot(self, consumer):
+        """Where ``consumer`` should write dLoss/d(self.value). Weights override this."""
+        return np.empty(np.shape(self.value))
+
     def upstream_gradient(self):
-        """dLoss/d(self.value): the sum of what every outbound node sent back."""
-        grads = [node.gradients[self] for node in self.outbound_nodes if self in node.gradients]
-        if not grads:
-            return np.zeros_like(self.value)
-        total = grads[0]
-        for g in grads[1:]:
-            total = total + g
+        """dLoss/d(self.value): what the outbound nodes sent back, summed over paths."""
+        outs = self.outbound_nodes
+        first = outs[0].gradients[self]
+        if len(outs) == 1:
+            return first
+        total = self.buffer("upstream", first.shape)
+        np.copyto(total, first)
+        for node in outs[1:]:
+            np.add(total, node.gradients[self], out=total)
         return total
 
     @property
@@ -55,23 +84,26 @@ class BaseNode:
 class InputNode(BaseNode):
     """Data or labels. Holds the whole array and serves a mini-batch by row indexes.
 
-    forward: Y = data[batch_indexes] (or the value set directly for prediction).
-    It has no parameters, so backward computes nothing.
+    forward: Y = data[batch_indexes] (or a value set directly for prediction).
+    It has no parameters and nothing upstream, so backward computes nothing.
     """
 
     requires_grad = False
 
     def __init__(self, data=None, name=None):
         super().__init__((), name)
-        self.data = None if data is None else np.asarray(data, dtype=float)
+        self.data = None
+        if data is not None:
+            self.set_data(data)
 
     def set_data(self, data):
-        self.data = np.asarray(data, dtype=float)
+        self.data = np.ascontiguousarray(data, dtype=float)
         self.value = self.data
 
     def feed(self, indexes):
-        """Serve the rows ``indexes`` as this node's value."""
-        self.value = self.data[indexes]
+        """Serve the rows ``indexes`` as this node's value (copied into a reused buffer)."""
+        out = self.buffer("batch", (len(indexes),) + self.data.shape[1:])
+        self.value = self.data.take(indexes, axis=0, out=out, mode="wrap")
 
     def forward(self):
         pass  # the value was fed
@@ -83,18 +115,31 @@ class InputNode(BaseNode):
 class WeightNode(BaseNode):
     """A trainable parameter (weights or biases), updated by the optimizer.
 
-    backward: gradients[self] = dLoss/dW, the sum over its outbound nodes.
+    backward: grad = Σ over outbound nodes of what each sent back. With one
+    consumer there is nothing to sum: the consumer wrote into ``grad`` itself.
+    ``value`` and ``grad`` are updated in place, never rebound, so they can be
+    views into one flat parameter vector (see ``ParameterSet``).
     """
 
-    def __init__(self, value, name=None):
+    def __init__(self, value, name=None, decay=True):
         super().__init__((), name)
-        self.value = np.asarray(value, dtype=float)
+        self.value = np.array(value, dtype=float)
+        self.grad = np.zeros_like(self.value)
+        #: whether L2 weight decay applies (weights yes, biases no)
+        self.decay = decay
+
+    def gradient_slot(self, consumer):
+        if len(self.outbound_nodes) == 1:
+            return self.grad
+        return np.empty(self.value.shape)
 
     def forward(self):
         pass  # its value is the parameter itself
 
     def backward(self):
-        self.gradients[self] = self.upstream_gradient()
+        if len(self.outbound_nodes) > 1:
+            np.copyto(self.grad, self.upstream_gradient())
+        self.gradients[self] = self.grad
 
 
 class LinearNode(BaseNode):
@@ -108,48 +153,161 @@ class LinearNode(BaseNode):
         self.x, self.w, self.b = x, w, b
 
     def forward(self):
-        self.value = self.x.value @ self.w.value + self.b.value
+        x = self.x.value
+        out = self.buffer("value", (x.shape[0], self.w.value.shape[1]))
+        # np.dot has less per-call overhead than np.matmul for 2-D arrays
+        np.dot(x, self.w.value, out=out)
+        np.add(out, self.b.value, out=out)
+        self.value = out
 
     def backward(self):
         g = self.upstream_gradient()
+        np.dot(self.x.value.T, g, out=self.gradient_buffer(self.w))
+        np.add.reduce(g, axis=0, out=self.gradient_buffer(self.b))
         if self.x.requires_grad:
-            self.gradients[self.x] = g @ self.w.value.T
-        self.gradients[self.w] = self.x.value.T @ g
-        self.gradients[self.b] = g.sum(axis=0)
+            np.dot(g, self.w.value.T, out=self.gradient_buffer(self.x))
 
 
-class SigmoidNode(BaseNode):
-    """Y = 1 / (1 + e^(−X)),  dY/dX = Y (1 − Y)."""
+class ActivationNode(BaseNode):
+    """An elementwise function of one input node."""
 
     def __init__(self, x, name=None):
         super().__init__((x,), name)
         self.x = x
 
+    def output_buffer(self):
+        return self.buffer("value", self.x.value.shape)
+
+
+class SigmoidNode(ActivationNode):
+    """Y = 1 / (1 + e^(−X)),  dY/dX = Y (1 − Y)."""
+
     def forward(self):
-        # 0.5 (1 + tanh(x/2)) is the same function and never overflows
-        self.value = 0.5 * (1.0 + np.tanh(0.5 * self.x.value))
+        # the same function as 0.5 · (1 + tanh(X/2)), which never overflows
+        y = self.output_buffer()
+        np.multiply(self.x.value, 0.5, out=y)
+        np.tanh(y, out=y)
+        np.multiply(y, 0.5, out=y)
+        np.add(y, 0.5, out=y)
+        self.value = y
 
     def backward(self):
         y = self.value
-        self.gradients[self.x] = self.upstream_gradient() * y * (1.0 - y)
+        local = self.buffer("local", y.shape)
+        np.multiply(y, y, out=local)
+        np.subtract(y, local, out=local)  # y − y² = y (1 − y)
+        np.multiply(self.upstream_gradient(), local, out=self.gradient_buffer(self.x))
 
 
-class MseNode(BaseNode):
-    """Mean squared error: L = mean((y − ŷ)²) over the N elements of the batch.
+class TanhNode(ActivationNode):
+    """Y = tanh(X),  dY/dX = 1 − Y²."""
 
-    dL/dŷ = 2 (ŷ − y) / N,  dL/dy = −dL/dŷ.
-    """
+    def forward(self):
+        self.value = np.tanh(self.x.value, out=self.output_buffer())
+
+    def backward(self):
+        y = self.value
+        local = self.buffer("local", y.shape)
+        np.multiply(y, y, out=local)
+        np.subtract(1.0, local, out=local)
+        np.multiply(self.upstream_gradient(), local, out=self.gradient_buffer(self.x))
+
+
+class ReluNode(ActivationNode):
+    """Y = max(X, 0),  dY/dX = 1 where X > 0, else 0."""
+
+    def forward(self):
+        self.value = np.maximum(self.x.value, 0.0, out=self.output_buffer())
+
+    def backward(self):
+        positive = self.buffer("positive", self.value.shape, dtype=bool)
+        np.greater(self.value, 0.0, out=positive)
+        np.multiply(self.upstream_gradient(), positive, out=self.gradient_buffer(self.x))
+
+
+class IdentityNode(ActivationNode):
+    """Y = X,  dY/dX = 1. Passes value and gradient through without copying."""
+
+    def forward(self):
+        self.value = self.x.value
+
+    def backward(self):
+        self.gradients[self.x] = self.upstream_gradient()
+
+
+class LossNode(BaseNode):
+    """A scalar loss of labels ``y`` and predictions ``y_hat``: the root of backward."""
 
     def __init__(self, y, y_hat, name=None):
         super().__init__((y, y_hat), name)
         self.y, self.y_hat = y, y_hat
 
+
+class MseNode(LossNode):
+    """Mean squared error: L = mean((y − ŷ)²) over the N elements of the batch.
+
+    dL/dŷ = 2 (ŷ − y) / N.  (dL/dy = −dL/dŷ; labels need no gradient.)
+    """
+
     def forward(self):
-        self.diff = self.y_hat.value - self.y.value.reshape(self.y_hat.value.shape)
-        self.value = float(np.mean(self.diff**2))
+        y_hat = self.y_hat.value
+        diff = self.diff = self.buffer("diff", y_hat.shape)
+        np.subtract(y_hat, self.y.value, out=diff)
+        flat = diff.reshape(-1)
+        self.value = float(np.dot(flat, flat)) / flat.size
 
     def backward(self):
-        grad = (2.0 / self.diff.size) * self.diff
-        self.gradients[self.y_hat] = grad
-        if self.y.requires_grad:
-            self.gradients[self.y] = -grad
+        np.multiply(self.diff, 2.0 / self.diff.size, out=self.gradient_buffer(self.y_hat))
+
+
+class BinaryCrossEntropyNode(LossNode):
+    """L = −mean(y log p + (1 − y) log(1 − p)) for probabilities p (a sigmoid output).
+
+    dL/dp = (p − y) / (p (1 − p)) / N. p is clipped to [ε, 1 − ε] so that a
+    saturated sigmoid gives a large but finite loss and gradient.
+    """
+
+    eps = 1e-12
+
+    def forward(self):
+        p = self.p = np.clip(self.y_hat.value, self.eps, 1.0 - self.eps, out=self.buffer("p", self.y_hat.value.shape))
+        y = self.y.value
+        self.value = -float(np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
+
+    def backward(self):
+        p, n = self.p, self.p.size
+        np.divide(p - self.y.value, p * (1.0 - p) * n, out=self.gradient_buffer(self.y_hat))
+
+
+def softmax(z):
+    """Row-wise softmax, shifted by the row maximum so e^z never overflows."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    np.exp(shifted, out=shifted)
+    shifted /= shifted.sum(axis=1, keepdims=True)
+    return shifted
+
+
+class SoftmaxCrossEntropyNode(LossNode):
+    """Softmax and cross-entropy fused, on logits z and one-hot labels Y (N rows).
+
+    p = softmax(z),  L = −(1/N) Σ Y log p = (1/N) Σ_rows (logsumexp(z) − Σ Y z).
+    dL/dz = (p − Y) / N: fusing the two avoids dividing by a tiny p.
+    """
+
+    def forward(self):
+        z, y = self.y_hat.value, self.y.value
+        shift = z.max(axis=1, keepdims=True)
+        p = self.p = np.subtract(z, shift, out=self.buffer("p", z.shape))
+        np.exp(p, out=p)
+        total = p.sum(axis=1, keepdims=True)
+        p /= total
+        log_sum_exp = np.log(total) + shift
+        self.value = float(log_sum_exp.sum() - np.vdot(y, z)) / z.shape[0]
+
+    def backward(self):
+        grad = self.gradient_buffer(self.y_hat)
+        np.subtract(self.p, self.y.value, out=grad)
+        grad /= self.p.shape[0]
+
+
+ACTIVATIONS = {"sigmoid": SigmoidNode, "tanh": TanhNode, "relu": ReluNode, "identity": IdentityNode}

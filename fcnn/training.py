@@ -1,50 +1,101 @@
-"""Training a network on a table: settings, preprocessing, and an epoch loop that
-can run in time slices (so a browser worker can answer between slices)."""
+"""A training run on a table: settings, preprocessing, the graph, the trainer, the results.
+
+    table → prepare (split, impute, encode, scale) → Network → Trainer → metrics → Model
+"""
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from .data import MinMaxScaler, TargetScaler, numeric_matrix, r2_score, train_test_split
-from .errors import ConfigError, DataError
-from .network import SGD, Network
+from . import metrics as fm
+from .errors import ConfigError
+from .model import Model
+from .network import TASKS, Network
+from .nodes import ACTIVATIONS
+from .optimizers import OPTIMIZERS, make_optimizer
+from .preprocess import prepare, stratified_split
+from .data import train_test_split
+from .trainer import Trainer
 
-MAX_HIDDEN_UNITS = 4096
-MAX_EPOCHS = 1_000_000
+MAX_LAYERS = 10
+MAX_UNITS = 512
+MAX_EPOCHS = 100_000
 
 
 @dataclass
 class TrainingConfig:
-    """Everything that decides a run. The defaults train most small tables well."""
+    """Everything that decides a run. The defaults are the app's, chosen by ``python -m fcnn.bench``."""
 
     target: str
-    hidden_units: int = 8
+    features: list | None = None  # None: every other usable column
+    task: str = "auto"  # auto, regression, binary, multiclass
+    hidden_layers: list = field(default_factory=lambda: [64, 32])
+    activation: str = "relu"
+    optimizer: str = "adam"
     learning_rate: float = 0.003
-    epochs: int = 200
-    batch_size: int = 16
+    epochs: int = 300
+    batch_size: int = 32
+    weight_decay: float = 0.0
+    early_stopping: int = 30  # patience in epochs; 0 turns it off
+    validation_fraction: float = 0.15
     seed: int = 20
     test_fraction: float = 0.3
+    scaling: str = "standard"  # standard, minmax
+    missing: str = "impute"  # impute, drop
+
+    @classmethod
+    def from_dict(cls, values):
+        """From a JSON object; unknown keys are refused so typos do not pass silently."""
+        values = dict(values)
+        if "hidden_units" in values and "hidden_layers" not in values:  # the first page's single field
+            values["hidden_layers"] = [values.pop("hidden_units")]
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise ConfigError(f"unknown setting {unknown[0]!r}; the settings are: {', '.join(sorted(names))}")
+        if "target" not in values:
+            raise ConfigError("no target column is chosen; choose the column to predict")
+        return cls(**values)
 
     def validated(self):
-        """This config with numbers coerced, or ConfigError saying which setting to fix."""
-        hidden = _as_int("hidden units", self.hidden_units, 1, MAX_HIDDEN_UNITS)
-        epochs = _as_int("epochs", self.epochs, 1, MAX_EPOCHS)
-        batch = _as_int("batch size", self.batch_size, 1, None)
-        seed = _as_int("seed", self.seed, 0, 2**32 - 1)
-        try:
-            lr = float(self.learning_rate)
-        except (TypeError, ValueError):
-            raise ConfigError(f"learning rate {self.learning_rate!r} is not a number; try 0.003") from None
-        if not math.isfinite(lr) or lr <= 0 or lr > 10:
-            raise ConfigError(f"learning rate {self.learning_rate!r} is out of range; use a number above 0 and at most 10, such as 0.003")
-        fraction = float(self.test_fraction)
-        if not 0 < fraction < 1:
-            raise ConfigError(f"test fraction {fraction} must be between 0 and 1, such as 0.3")
-        return TrainingConfig(str(self.target), hidden, lr, epochs, batch, seed, fraction)
+        """A copy with every number checked and coerced, or ConfigError naming the setting to fix."""
+        layers = self.hidden_layers
+        if isinstance(layers, (int, float, str)):
+            layers = [p for p in str(layers).replace(" ", "").split(",") if p]
+        layers = [_as_int(f"hidden layer {i} units", v, 1, MAX_UNITS) for i, v in enumerate(layers, start=1)]
+        if len(layers) > MAX_LAYERS:
+            raise ConfigError(f"{len(layers)} hidden layers is too many; use at most {MAX_LAYERS}")
+        choice = {
+            "task": (self.task, ("auto",) + TASKS),
+            "activation": (self.activation, tuple(ACTIVATIONS)),
+            "optimizer": (self.optimizer, tuple(OPTIMIZERS)),
+            "scaling": (self.scaling, ("standard", "minmax")),
+            "missing": (self.missing, ("impute", "drop")),
+        }
+        for label, (value, allowed) in choice.items():
+            if value not in allowed:
+                raise ConfigError(f"{label} {value!r} is not one of: {', '.join(allowed)}")
+        return TrainingConfig(
+            target=str(self.target),
+            features=None if self.features is None else [str(f) for f in self.features],
+            task=self.task,
+            hidden_layers=layers,
+            activation=self.activation,
+            optimizer=self.optimizer,
+            learning_rate=_as_float("learning rate", self.learning_rate, 0.0, 10.0, low_open=True, example="0.003"),
+            epochs=_as_int("epochs", self.epochs, 1, MAX_EPOCHS),
+            batch_size=_as_int("batch size", self.batch_size, 1, None),
+            weight_decay=_as_float("L2 weight decay", self.weight_decay, 0.0, 10.0, example="0.0001"),
+            early_stopping=_as_int("early-stopping patience", self.early_stopping, 0, MAX_EPOCHS),
+            validation_fraction=_as_float("validation fraction", self.validation_fraction, 0.0, 0.5, example="0.15"),
+            seed=_as_int("seed", self.seed, 0, 2**32 - 1),
+            test_fraction=_as_float("test fraction", self.test_fraction, 0.0, 0.9, low_open=True, example="0.3"),
+            scaling=self.scaling,
+            missing=self.missing,
+        )
 
     def to_dict(self):
         return asdict(self)
@@ -64,92 +115,95 @@ def _as_int(label, value, low, high):
     return number
 
 
-@dataclass
-class EpochRecord:
-    epoch: int
-    loss: float
+def _as_float(label, value, low, high, low_open=False, example="1"):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{label} {value!r} is not a number; enter a number such as {example}") from None
+    too_low = number <= low if low_open else number < low
+    if not math.isfinite(number) or too_low or number > high:
+        side = "above" if low_open else "at least"
+        raise ConfigError(f"{label} {value!r} is out of range; use a number {side} {low:g} and at most {high:g}, such as {example}")
+    return number
 
 
-class RegressionRun:
-    """One training run: split and scale the table, build the graph, train, report.
+class Experiment:
+    """One run: prepares the table, builds the graph and trains it a slice at a time."""
 
-    Features are min-max scaled and the target standardised (TargetScaler),
-    both fitted on the training rows; predictions are mapped back to the
-    target's units.
-    """
+    def __init__(self, table, config, callback=None):
+        self.config = cfg = config.validated()
+        self.data = prepare(
+            table, cfg.target, features=cfg.features, task=None if cfg.task == "auto" else cfg.task,
+            scaling=cfg.scaling, missing=cfg.missing, test_fraction=cfg.test_fraction, seed=cfg.seed,
+        )
+        self.task = self.data.task
+        self.classes = list(getattr(self.data.encoder, "classes", None) or [])
+        rng = np.random.default_rng(cfg.seed)
+        x, y = self.data.x_train, self._labels(self.data.y_train)
+        x_val = y_val = None
+        if cfg.validation_fraction > 0 and len(x) >= 10:
+            if self.task == "regression":
+                fit_idx, val_idx = train_test_split(len(x), cfg.validation_fraction, rng)
+            else:
+                fit_idx, val_idx = stratified_split(np.asarray(self.data.y_train), cfg.validation_fraction, rng)
+            x, y, x_val, y_val = x[fit_idx], y[fit_idx], x[val_idx], y[val_idx]
+        self.network = Network(self.data.x_train.shape[1], cfg.hidden_layers, cfg.activation, self.task,
+                               max(len(self.classes), 1), rng)
+        optimizer = make_optimizer(cfg.optimizer, self.network.parameters, cfg.learning_rate, cfg.weight_decay)
+        self.trainer = Trainer(self.network, optimizer, x, y, batch_size=min(cfg.batch_size, len(x)),
+                               epochs=cfg.epochs, rng=rng, x_val=x_val, y_val=y_val,
+                               patience=cfg.early_stopping, metrics=self._epoch_metrics(x_val, y_val),
+                               callback=callback)
 
-    def __init__(self, table, config):
-        self.config = config = config.validated()
-        if config.target not in table.columns:
-            raise ConfigError(f"the data has no column {config.target!r}; choose the target from: {', '.join(table.columns)}")
-        self.feature_names = [c for c in table.columns if c != config.target]
-        if not self.feature_names:
-            raise DataError("the data has only the target column; add at least one feature column")
-        x = numeric_matrix(table, self.feature_names)
-        y = numeric_matrix(table, [config.target])
-        self.rng = np.random.default_rng(config.seed)
-        self.train_idx, self.test_idx = train_test_split(table.n_rows, config.test_fraction, self.rng)
-        self.x_scaler = MinMaxScaler().fit(x[self.train_idx])
-        self.y_scaler = TargetScaler().fit(y[self.train_idx])
-        self.x_train = self.x_scaler.transform(x[self.train_idx])
-        self.y_train = self.y_scaler.transform(y[self.train_idx])
-        self.x_test, self.y_test = x[self.test_idx], y[self.test_idx, 0]
-        self.network = Network(len(self.feature_names), config.hidden_units, self.rng)
-        self.network.inputs.data = self.x_train
-        self.network.labels.data = self.y_train
-        self.optimizer = SGD(config.learning_rate)
-        self.history = []
-        self._order, self._position, self._loss_sum = None, 0, 0.0
+    def _labels(self, encoded):
+        """The label node's array: a column for regression and binary, one-hot rows for multi-class."""
+        encoded = np.asarray(encoded)
+        if self.task == "multiclass":
+            return np.eye(len(self.classes))[encoded.astype(int)]
+        return encoded.astype(float).reshape(-1, 1)
 
-    @property
-    def epoch(self):
-        return len(self.history)
+    def _epoch_metrics(self, x_val, y_val):
+        if self.task == "regression" or x_val is None:
+            return None
+
+        def validation_accuracy(network):
+            out = network.predict(x_val)
+            if self.task == "binary":
+                predicted, actual = (out[:, 0] >= 0.5).astype(int), y_val[:, 0].astype(int)
+            else:
+                predicted, actual = out.argmax(axis=1), y_val.argmax(axis=1)
+            return {"val_accuracy": float(np.mean(predicted == actual))}
+
+        return validation_accuracy
+
+    # -- training ----------------------------------------------------------------------
+    def train_for(self, seconds=None, max_epochs=None):
+        return self.trainer.run(seconds=seconds, max_epochs=max_epochs)
 
     @property
     def finished(self):
-        return self.epoch >= self.config.epochs
+        return self.trainer.finished
 
-    def train_step(self):
-        """One mini-batch. Returns an EpochRecord when it completes an epoch, else None."""
-        n = len(self.x_train)
-        if self._order is None:  # the start of an epoch: a fresh shuffle
-            self._order, self._position, self._loss_sum = self.rng.permutation(n), 0, 0.0
-        batch = self._order[self._position : self._position + self.config.batch_size]
-        loss = self.network.train_batch(batch)
-        self.optimizer.step(self.network.weights)
-        self._loss_sum += loss * len(batch)
-        self._position += len(batch)
-        if self._position < n:
-            return None
-        record = EpochRecord(self.epoch + 1, self._loss_sum / n)
-        self.history.append(record)
-        self._order = None
-        return record
+    # -- results -----------------------------------------------------------------------
+    def test_output(self):
+        """The network's output on the test rows (see Model.predict_output)."""
+        out = self.network.predict(self.data.x_test)
+        if self.task == "regression":
+            return self.data.encoder.decode(out[:, 0])
+        if self.task == "binary":
+            return np.column_stack([1.0 - out[:, 0], out[:, 0]])
+        return out
 
-    def train_for(self, seconds=None, max_epochs=None):
-        """Train until the run ends, ``seconds`` pass, or ``max_epochs`` more epochs are done.
+    def test_metrics(self):
+        out = self.test_output()
+        if self.task == "regression":
+            actual = self.data.encoder.decode(np.asarray(self.data.y_test, dtype=float))
+            return fm.regression_metrics(actual, out)
+        return fm.classification_metrics(np.asarray(self.data.y_test, dtype=int), out, self.classes)
 
-        Stops only between mini-batches, so any slicing gives the same result.
-        Returns the epochs completed in this call.
-        """
-        deadline = None if seconds is None else time.perf_counter() + seconds
-        done = []
-        while not self.finished:
-            record = self.train_step()
-            if record is not None:
-                done.append(record)
-                if max_epochs is not None and len(done) >= max_epochs:
-                    break
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
-        return done
-
-    def predict(self, x):
-        """Predictions in the target's units for raw (unscaled) feature rows."""
-        scaled = self.network.predict(self.x_scaler.transform(x))
-        return self.y_scaler.inverse_transform(scaled[:, None])[:, 0]
-
-    def test_results(self):
-        """(actual, predicted, R²) on the test rows."""
-        predicted = self.predict(self.x_test)
-        return self.y_test, predicted, r2_score(self.y_test, predicted)
+    def model(self):
+        return Model(
+            self.network, self.data.pipeline, self.data.encoder, target=self.config.target,
+            feature_columns=self.data.feature_columns, config=self.config.to_dict(),
+            metrics=self.test_metrics(), history=[r.to_dict() for r in self.trainer.history],
+        )

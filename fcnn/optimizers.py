@@ -1,0 +1,108 @@
+"""Optimizers: each updates every weight node at once through the flat
+``ParameterSet`` vectors. ``learning_rate`` may be changed between steps.
+
+L2 weight decay adds λ·W to the gradient of every weight (not the biases):
+the gradient of (λ/2)·‖W‖².
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ConfigError
+
+
+class Optimizer:
+    def __init__(self, parameters, learning_rate, weight_decay=0.0):
+        self.parameters = parameters
+        self.learning_rate = float(learning_rate)
+        self.weight_decay = float(weight_decay)
+        self._step_buffer = np.empty(parameters.size)
+
+    def gradient(self):
+        """dL/dθ, plus λθ on the weights when weight decay is on."""
+        p = self.parameters
+        if self.weight_decay == 0.0:
+            return p.grads
+        g = self._step_buffer
+        np.multiply(p.values, p.decay_mask, out=g)
+        g *= self.weight_decay
+        g += p.grads
+        return g
+
+    def step(self):
+        raise NotImplementedError
+
+    def state(self):
+        return {}
+
+
+class SGD(Optimizer):
+    """θ ← θ − lr · g"""
+
+    def step(self):
+        g = self.gradient()
+        np.multiply(g, self.learning_rate, out=self._step_buffer)
+        self.parameters.values -= self._step_buffer
+
+
+class Momentum(Optimizer):
+    """v ← μ v − lr · g;  θ ← θ + v   (heavy-ball momentum, μ = 0.9)."""
+
+    def __init__(self, parameters, learning_rate, weight_decay=0.0, momentum=0.9):
+        super().__init__(parameters, learning_rate, weight_decay)
+        self.momentum = float(momentum)
+        self.velocity = np.zeros(parameters.size)
+
+    def step(self):
+        g = self.gradient()
+        v = self.velocity
+        v *= self.momentum
+        np.multiply(g, self.learning_rate, out=self._step_buffer)
+        v -= self._step_buffer
+        self.parameters.values += v
+
+
+class Adam(Optimizer):
+    """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
+    θ ← θ − lr · m̂ / (√v̂ + ε), with bias-corrected m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)."""
+
+    def __init__(self, parameters, learning_rate, weight_decay=0.0, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(parameters, learning_rate, weight_decay)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m = np.zeros(parameters.size)
+        self.v = np.zeros(parameters.size)
+        self.t = 0
+        self._scratch = np.empty(parameters.size)
+
+    def step(self):
+        g = self.gradient()
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        s = self._scratch
+        self.m *= b1
+        np.multiply(g, 1.0 - b1, out=s)
+        self.m += s
+        self.v *= b2
+        np.multiply(g, g, out=s)
+        s *= 1.0 - b2
+        self.v += s
+        # fold both bias corrections into one step size and one ε
+        step = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
+        eps = self.eps * np.sqrt(1.0 - b2**self.t)
+        np.sqrt(self.v, out=s)
+        s += eps
+        np.divide(self.m, s, out=s)
+        s *= step
+        self.parameters.values -= s
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(name, parameters, learning_rate, weight_decay=0.0):
+    try:
+        cls = OPTIMIZERS[name]
+    except KeyError:
+        raise ConfigError(f"optimizer {name!r} is not one of {', '.join(OPTIMIZERS)}") from None
+    return cls(parameters, learning_rate, weight_decay)
