@@ -1,109 +1,598 @@
-"""Reading CSV text into numbers, and the preprocessing around training:
-min-max scaling, a seeded train/test split, and the R² score."""
+"""Reading real-world CSV files into a table of text cells, describing its
+columns, and the numeric helpers around training (scaling, a seeded split).
+
+``read_csv_text`` takes what a user has: a file's bytes or text, in UTF-8
+(with or without a byte-order mark) or an older Windows/Latin-1 encoding,
+separated by commas, semicolons or tabs, with or without a header row. It
+answers a ``Table`` of stripped text cells, or raises ``DataError`` with a
+message that says what is wrong and what to do. Problems it can repair (a
+missing or repeated column name, a Latin-1 file) are repaired and described
+in ``Table.notes`` for the page to show.
+
+``infer_columns`` then says what each column holds (numbers, categories, or
+nothing) and ``detect_task`` what kind of model a target column calls for.
+Turning cells into network inputs is the job of ``fcnn.preprocess``.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from dataclasses import dataclass
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from .errors import DataError
+from .metrics import r2_score  # noqa: F401 - re-exported: it lived here before fcnn.metrics
 
 DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+# Cells (after stripping spaces) that mean "no value". The spellings are the
+# ones spreadsheets, R, pandas and SQL exports write; "#N/A" is Excel's.
+# A lower-case "none" is deliberately absent: it is a real category in many
+# data sets ("heating: none").
+MISSING_TOKENS = frozenset({"", "NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NAN", "null", "NULL", "Null", "None", "?"})
+
+# How many records the delimiter and header guesses look at.
+SNIFF_RECORDS = 50
+HEADER_SAMPLE_ROWS = 200
+# The first characters the binary check looks at, and the share of control
+# characters above which the text is taken for binary data.
+BINARY_SAMPLE = 8192
+BINARY_CONTROL_SHARE = 0.10
+
+# Task detection: a numeric target of whole numbers is read as class labels
+# when it has two values, or at most this many values and few compared with
+# the rows (see detect_task).
+MAX_INTEGER_CLASSES = 10
+INTEGER_CLASS_SHARE = 0.05
+# More classes than this is almost surely not a class label (an id, a name…).
+MAX_CLASSES = 100
 
 
 @dataclass
 class Table:
-    """A parsed CSV: column names, the text cells of each row, and each row's line number."""
+    """A parsed CSV.
+
+    columns: the column names (unique, non-empty; generated as ``column_1``…
+        when the file has no header row).
+    rows: one list of text cells per data row, each stripped of surrounding
+        spaces, each exactly ``len(columns)`` long.
+    line_numbers: the line of the file each row starts on (1-based), for messages.
+    delimiter: the separator found: ``","``, ``";"`` or ``"\\t"``.
+    has_header: whether the first row was read as column names.
+    encoding: how the bytes were decoded: ``"utf-8"``, ``"utf-8-sig"`` (UTF-8
+        with a byte-order mark), ``"utf-16"``, ``"cp1252"`` or ``"latin-1"``;
+        ``"text"`` when a str was given.
+    notes: sentences for the user about what was repaired or guessed.
+    """
 
     columns: list
     rows: list
     line_numbers: list
+    delimiter: str = ","
+    has_header: bool = True
+    encoding: str = "utf-8"
+    notes: list = field(default_factory=list)
 
     @property
     def n_rows(self):
         return len(self.rows)
 
-
-def _looks_numeric(cell):
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _sniff_delimiter(first_line):
-    counts = {d: first_line.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
-
-def read_csv_text(text):
-    """Parse CSV text that starts with a header row. Blank lines are skipped.
-
-    Raises DataError naming the row or column when the text is not such a CSV.
-    """
-    if isinstance(text, bytes):
+    def column_index(self, name):
+        """The position of column ``name``; DataError listing the columns if there is none."""
         try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataError(
-                f"the file is not UTF-8 text (byte {exc.start} cannot be decoded); "
-                "save it as a UTF-8 CSV file and load it again"
-            ) from None
-    text = text.lstrip("\ufeff")
-    if "\x00" in text:
-        raise DataError("the file contains binary data, not CSV text; choose a CSV file")
+            return self.columns.index(name)
+        except ValueError:
+            raise DataError(f"the data has no column named {name!r}; pick one of: {', '.join(self.columns)}") from None
+
+
+# ---------------------------------------------------------------------------
+# cells
+
+
+def is_missing(cell):
+    """Whether a cell holds no value: None, a float NaN, or a string that is one
+    of MISSING_TOKENS after stripping spaces ("", "NA", "N/A", "n/a", "#N/A",
+    "NaN", "nan", "NAN", "null", "NULL", "Null", "None", "?")."""
+    if type(cell) is str:  # the common case first: this runs once per cell
+        return cell.strip() in MISSING_TOKENS
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return cell.strip() in MISSING_TOKENS
+    if isinstance(cell, (float, np.floating)):
+        return math.isnan(cell)
+    return False
+
+
+def parse_number(cell):
+    """The cell as a finite float, or None when it is not one.
+
+    Accepts what Python's ``float`` accepts ("3", "-2.5", "1e-3", " 7 "),
+    but not "inf" or "nan": a number the network could not use is not a number here.
+    """
+    if type(cell) is str:  # the common case first: this runs once per cell
+        try:
+            value = float(cell)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+    if isinstance(cell, (bool, np.bool_)):
+        return None
+    if isinstance(cell, (int, float, np.integer, np.floating)):
+        value = float(cell)
+    else:
+        try:
+            value = float(cell)
+        except (TypeError, ValueError):
+            return None
+    return value if math.isfinite(value) else None
+
+
+def label_sort_key(label):
+    """Sort key for category and class names: numeric-looking names first, in
+    numeric order ("2" before "10"), then the others in string order."""
+    number = parse_number(label)
+    if number is not None:
+        return (0, number, label)
+    return (1, 0.0, label)
+
+
+def sort_labels(labels):
+    """The distinct labels sorted by ``label_sort_key``."""
+    return sorted(set(labels), key=label_sort_key)
+
+
+def _preview(cell, limit=40):
+    cell = str(cell)
+    return repr(cell if len(cell) <= limit else cell[:limit] + "…")
+
+
+def _plural(count, word):
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _lines_preview(lines, limit=5):
+    """"line 4" or "lines 4, 9, 12, …" (the first ``limit``)."""
+    shown = ", ".join(str(n) for n in lines[:limit])
+    return ("line " if len(lines) == 1 else "lines ") + shown + (", …" if len(lines) > limit else "")
+
+
+# ---------------------------------------------------------------------------
+# reading CSV text
+
+
+def read_csv_text(source, header=None):
+    """Parse CSV text or bytes into a Table.
+
+    source: ``str``, or ``bytes`` as read from a file or a browser File.
+    header: ``None`` to guess whether the first row names the columns,
+        ``True``/``False`` to say so.
+
+    Rules:
+
+    * Bytes are decoded as UTF-8 (a byte-order mark is dropped), as UTF-16
+      when they start with a UTF-16 byte-order mark, and otherwise as
+      Windows-1252, the usual "Latin-1" of older spreadsheets (or strict
+      ISO Latin-1 for the five bytes Windows-1252 leaves undefined), with a
+      note. A NUL byte, or more than 10% control characters, means binary.
+    * The delimiter is the one of comma, semicolon and tab that splits the
+      first records (quotes respected) into the same number of fields (see
+      ``sniff_delimiter``).
+    * Quoted fields may hold delimiters, doubled quotes and line breaks.
+    * Blank lines, and rows whose cells are all empty, are skipped; cells
+      are stripped of surrounding spaces.
+    * Whether the first row is a header is guessed by ``first_row_is_header``.
+      Without one, the columns are called ``column_1``, ``column_2``, …
+    * An empty column name becomes ``column_N`` (N its position) and a
+      repeated one gets a suffix (``name_2``, ``name_3``…), each with a note.
+
+    Raises DataError for an empty or binary file, a header without data
+    rows, a row with a different number of fields than the first (naming
+    its line), or broken quoting.
+    """
+    text, encoding, notes = _decode(source)
+    _refuse_binary_text(text)
     if not text.strip():
         raise DataError("the file is empty; choose a CSV file with a header row and rows of data")
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(first_line))
-    header, rows, line_numbers = None, [], []
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in record]
-                _check_header(header)
-                continue
-            if len(record) != len(header):
-                raise DataError(
-                    f"line {reader.line_num} has {len(record)} fields but the header has "
-                    f"{len(header)} columns; give every row one value per column"
-                )
-            rows.append([cell.strip() for cell in record])
-            line_numbers.append(reader.line_num)
-    except csv.Error as exc:
-        raise DataError(f"line {reader.line_num} is not valid CSV ({exc}); fix the quoting") from None
-    if not rows:
-        raise DataError("the file has a header row but no data rows; add rows of data below the header")
-    return Table(header, rows, line_numbers)
 
+    delimiter = sniff_delimiter(text)
+    records, spans = _read_records(text, delimiter)
+    if not records:
+        raise DataError("the file is empty; choose a CSV file with a header row and rows of data")
 
-def _check_header(header):
-    if all(_looks_numeric(cell) for cell in header):
-        raise DataError(
-            "the first row holds only numbers, so it looks like data, not a header; "
-            "add a first row that names each column"
+    width = len(records[0])
+    if header is None:
+        sample = [r for r in records[1 : 1 + HEADER_SAMPLE_ROWS] if len(r) == width]
+        first = records[0]
+        if delimiter != ",":  # judge "1,5" as the number it will become
+            first, sample = _with_decimal_points(first), [_with_decimal_points(r) for r in sample]
+        has_header = first_row_is_header(first, sample)
+    else:
+        has_header = bool(header)
+
+    if has_header:
+        columns, header_notes = _clean_header(records[0])
+        notes.extend(header_notes)
+        data, data_spans = records[1:], spans[1:]
+    else:
+        columns = [f"column_{i}" for i in range(1, width + 1)]
+        data, data_spans = records, spans
+        notes.append(
+            "the first row holds data, not column names, so the columns are called "
+            f"{columns[0]}…{columns[-1]}" if width > 1 else f"the first row holds data, so the column is called {columns[0]}"
         )
-    for index, name in enumerate(header, start=1):
+
+    for record, (start, end) in zip(data, data_spans):
+        if len(record) != width:
+            raise DataError(_ragged_message(record, start, end, width, has_header, spans[0][0], delimiter))
+    if not data:
+        raise DataError("the file has a header row but no data rows; add rows of data below the header")
+
+    if delimiter != ",":
+        notes.append(f"the values are separated by {DELIMITER_NAMES[delimiter]}s")
+        notes.extend(_read_decimal_commas(columns, data))
+    return Table(
+        columns=columns,
+        rows=data,
+        line_numbers=[start for start, _ in data_spans],
+        delimiter=delimiter,
+        has_header=has_header,
+        encoding=encoding,
+        notes=notes,
+    )
+
+
+def _decode(source):
+    """(text, encoding, notes) for a str or bytes source."""
+    notes = []
+    if isinstance(source, str):
+        return source.lstrip("\ufeff"), "text", notes
+    if not isinstance(source, (bytes, bytearray, memoryview)):
+        raise TypeError(f"read_csv_text takes str or bytes, not {type(source).__name__}")
+    raw = bytes(source)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export; its NUL bytes are not binary data
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError(
+                "the file starts like UTF-16 text but cannot be decoded as such; save it as a UTF-8 CSV file and load it again"
+            ) from None
+        return text.lstrip("\ufeff"), "utf-16", notes
+    _refuse_binary_bytes(raw)
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            return raw[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig", notes
+        except UnicodeDecodeError:
+            raw = raw[len(codecs.BOM_UTF8) :]
+    else:
+        try:
+            return raw.decode("utf-8"), "utf-8", notes
+        except UnicodeDecodeError:
+            pass
+    # Not UTF-8: most likely a spreadsheet saved in the Windows code page.
+    # Windows-1252 is Latin-1 plus curly quotes, € and the like in 0x80–0x9F;
+    # the five bytes it leaves undefined fall back to strict Latin-1, which
+    # decodes every byte, so a text file never fails here.
+    try:
+        text, encoding = raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, encoding = raw.decode("latin-1"), "latin-1"
+    notes.append(
+        "the file is not UTF-8, so it was decoded as Latin-1 (Windows-1252); "
+        "if accented letters look wrong, save the file as UTF-8 and load it again"
+    )
+    return text, encoding, notes
+
+
+def _refuse_binary_bytes(raw):
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            "the file is binary (it looks like an Excel workbook or a zip archive), not CSV text; "
+            "in your spreadsheet use Save As › CSV and load that file"
+        )
+    sample = raw[:BINARY_SAMPLE]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in b"\t\n\r\f\v")
+    if b"\x00" in raw or controls > BINARY_CONTROL_SHARE * len(sample):
+        raise DataError("the file holds binary data, not CSV text; choose a CSV file (text with one row per line)")
+
+
+def _refuse_binary_text(text):
+    sample = text[:BINARY_SAMPLE]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if "\x00" in text or controls > BINARY_CONTROL_SHARE * len(sample):
+        raise DataError("the file holds binary data, not CSV text; choose a CSV file (text with one row per line)")
+
+
+def _records(text, delimiter):
+    """Iterate (record, first line, last line) over the CSV text; blank records skipped.
+
+    ``newline=""`` keeps line breaks inside quoted fields and lets the csv
+    module end records at \\n, \\r\\n or a lone \\r (old Mac files).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    previous_line = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(
+                f"the CSV text cannot be read from line {previous_line + 1} on ({exc}); "
+                "a quote (\") there is probably never closed: close it, or remove it"
+            ) from None
+        first_line, previous_line = previous_line + 1, reader.line_num
+        if any(cell.strip() for cell in record):
+            yield record, first_line, reader.line_num
+
+
+def _read_records(text, delimiter):
+    records, spans = [], []
+    for record, first_line, last_line in _records(text, delimiter):
+        records.append([cell.strip() for cell in record])
+        spans.append((first_line, last_line))
+    return records, spans
+
+
+def sniff_delimiter(text):
+    """The delimiter among comma, semicolon and tab that best fits the text.
+
+    Each candidate splits the first SNIFF_RECORDS non-blank records (with
+    the csv module, so quoted delimiters do not count). Its score is the
+    share of records with the most common field count, provided that count
+    is at least 2, then the count itself; the highest score wins, and a tie
+    goes to the earlier of comma, semicolon, tab. Text that no candidate
+    splits is read as one comma-separated column.
+
+    A semicolon file with decimal commas ("1,5;2,25") splits into varying
+    counts on commas but steady counts on semicolons, so semicolon wins.
+    """
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        counts = []
+        try:
+            for record, _, _ in _records(text, delimiter):
+                counts.append(len(record))
+                if len(counts) >= SNIFF_RECORDS:
+                    break
+        except DataError:
+            pass  # broken quoting: judge on the records read so far
+        if not counts:
+            continue
+        tally = Counter(counts)
+        modal = max(tally, key=lambda count: (tally[count], count))
+        if modal < 2:
+            continue
+        score = (tally[modal] / len(counts), modal)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def first_row_is_header(first, body):
+    """Guess whether ``first`` (a record) names the columns of ``body`` (the records below).
+
+    Rules, in order:
+
+    1. A column whose first cell is text (not a number, not missing) while
+       every non-missing cell below is a number: a header. Data rarely puts
+       a word on top of a column of numbers.
+    2. Otherwise each column votes. For data: a number on top, or a text
+       value that recurs below it (like "setosa" in a headerless iris file).
+       For a header: a text value that does not recur below. Columns whose
+       first cell is missing, or that are empty below, do not vote. Ties go to
+       the header, the common case.
+    3. When no column votes (or there are no rows below), the first row is a
+       header when every cell is non-empty text.
+
+    Headers made only of numbers (such as years, "2019,2020") over numeric
+    columns are read as data; ``read_csv_text(..., header=True)`` overrides.
+    """
+    header_votes = data_votes = 0
+    for position, top in enumerate(first):
+        below = [record[position] for record in body if not is_missing(record[position])]
+        if is_missing(top) or not below:
+            continue
+        top_is_number = parse_number(top) is not None
+        if not top_is_number and all(parse_number(cell) is not None for cell in below):
+            return True
+        if top_is_number or top in below:
+            data_votes += 1
+        else:
+            header_votes += 1
+    if header_votes or data_votes:
+        return header_votes >= data_votes
+    return all(not is_missing(cell) and parse_number(cell) is None for cell in first)
+
+
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
+
+
+def _with_decimal_points(record):
+    return [cell.replace(",", ".") if _DECIMAL_COMMA.fullmatch(cell) else cell for cell in record]
+
+
+def _read_decimal_commas(columns, rows):
+    """Rewrite decimal commas ("1,5") as points in the columns that use them; notes.
+
+    Only in files not separated by commas (European spreadsheets write
+    "1,5;2,25"), and only in a column whose every non-missing cell is a number
+    written with digits and at most one comma (no thousands separators), at
+    least one of them with the comma. Edits ``rows`` in place.
+    """
+    notes = []
+    for position, name in enumerate(columns):
+        values = [row[position] for row in rows if not is_missing(row[position])]
+        if values and any("," in v for v in values) and all(_DECIMAL_COMMA.fullmatch(v) for v in values):
+            for row in rows:
+                row[position] = row[position].replace(",", ".")
+            notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
+    return notes
+
+
+def _clean_header(cells):
+    """(unique non-empty column names, notes) from the header row's cells."""
+    names = [cell.strip() for cell in cells]
+    reserved = set(names)
+    notes, used, columns = [], set(), []
+    for position, name in enumerate(names, start=1):
         if not name:
-            raise DataError(f"column {index} has an empty name in the header row; give every column a name")
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise DataError(f"the header names the column {name!r} twice; give every column a different name")
-        seen.add(name)
+            new = _unused(f"column_{position}", used | reserved)
+            notes.append(f"column {position} has no name in the header row, so it is called {new!r}")
+        elif name in used:
+            new = _unused(name, used | reserved, start=2)
+            notes.append(f"the header names {name!r} more than once, so column {position} is called {new!r}")
+        else:
+            new = name
+        used.add(new)
+        columns.append(new)
+    return columns, notes
+
+
+def _unused(base, taken, start=None):
+    if start is None and base not in taken:
+        return base
+    suffix = start or 2
+    while f"{base}_{suffix}" in taken:
+        suffix += 1
+    return f"{base}_{suffix}"
+
+
+def _ragged_message(record, start, end, width, has_header, first_line, delimiter):
+    fields = _plural(len(record), "field")
+    against = f"the header has {_plural(width, 'column')}" if has_header else f"the first row (line {first_line}) has {_plural(width, 'field')}"
+    where = f"line {start}" if start == end else f"the row on lines {start}–{end}"
+    message = f"{where} has {fields} but {against}; give every row one value per column"
+    if start != end:
+        message += f" (a quote opened on line {start} may never be closed)"
+    elif len(record) > width:
+        message += f" (a value that contains a {DELIMITER_NAMES[delimiter]} must be in double quotes)"
+    return message
+
+
+# ---------------------------------------------------------------------------
+# columns and task
+
+
+@dataclass
+class ColumnInfo:
+    """What a column holds, over all rows of a table.
+
+    name, index: the column's name and position in ``Table.columns``.
+    kind: ``"numeric"`` when every non-missing cell is a finite number,
+        ``"categorical"`` when some cell is other text, ``"empty"`` when
+        every cell is missing.
+    n_values, n_missing: non-missing and missing cells (they add up to the rows).
+    n_distinct: distinct non-missing values (numbers compared as numbers,
+        so "1" and "1.0" are one value; text compared as written).
+    categories: for a categorical column the distinct values, sorted by
+        ``label_sort_key``; None otherwise.
+    all_integers: numeric and every value a whole number.
+    constant: exactly one distinct value (the column carries no information,
+        but can still be used; scaling does not divide by its zero spread).
+    """
+
+    name: str
+    index: int
+    kind: str
+    n_values: int
+    n_missing: int
+    n_distinct: int
+    categories: list | None
+    all_integers: bool
+    constant: bool
+
+    def to_dict(self):
+        return asdict(self)
+
+
+def infer_column(table, name):
+    """ColumnInfo of one column of ``table``."""
+    index = table.column_index(name)
+    values = [row[index] for row in table.rows if not is_missing(row[index])]
+    n_missing = table.n_rows - len(values)
+    if not values:
+        return ColumnInfo(name, index, "empty", 0, n_missing, 0, None, False, False)
+    numbers = [parse_number(cell) for cell in values]
+    if all(number is not None for number in numbers):
+        distinct = set(numbers)
+        return ColumnInfo(
+            name, index, "numeric", len(values), n_missing, len(distinct), None,
+            all(number.is_integer() for number in distinct), len(distinct) == 1,
+        )
+    categories = sort_labels(values)
+    return ColumnInfo(name, index, "categorical", len(values), n_missing, len(categories), categories, False, len(categories) == 1)
+
+
+def infer_columns(table):
+    """ColumnInfo of every column, in table order."""
+    return [infer_column(table, name) for name in table.columns]
+
+
+TASKS = ("regression", "binary", "multiclass")
+
+
+def detect_task(column_info):
+    """The kind of model a target column calls for: "regression", "binary" or "multiclass".
+
+    * categorical: "binary" with 2 classes, "multiclass" with more;
+    * numeric, all whole numbers, with 2 distinct values: "binary" (0/1, 1/2…);
+    * numeric, all whole numbers, with at most 10 distinct values that are
+      also at most 5% of the rows (20 or more rows per value on average, as
+      class labels have; a count or a score on few rows is more likely a
+      quantity): "multiclass";
+    * any other numeric column: "regression".
+
+    Raises DataError when the column is empty, has one value (one class:
+    nothing to learn), or is text with more than MAX_CLASSES distinct values
+    (an id or a name, not a class label).
+    """
+    info = column_info
+    if info.kind == "empty":
+        raise DataError(f"the target {info.name!r} has no values; choose another column as the target")
+    if info.n_distinct == 1:
+        if info.categories:
+            raise DataError(
+                f"the target {info.name!r} has only one class, {info.categories[0]!r}; "
+                "choose another column or add rows of other classes"
+            )
+        raise DataError(
+            f"the target {info.name!r} holds the same number in every row, so there is nothing to learn; "
+            "choose another column or add rows with other values"
+        )
+    if info.kind == "categorical":
+        if info.n_distinct > MAX_CLASSES:
+            raise DataError(
+                f"the target {info.name!r} holds text with {info.n_distinct} different values, too many to be classes "
+                f"(at most {MAX_CLASSES}); choose a column of class labels or numbers as the target"
+            )
+        return "binary" if info.n_distinct == 2 else "multiclass"
+    if info.all_integers:
+        if info.n_distinct == 2:
+            return "binary"
+        if info.n_distinct <= MAX_INTEGER_CLASSES and info.n_distinct <= INTEGER_CLASS_SHARE * info.n_values:
+            return "multiclass"
+    return "regression"
+
+
+# ---------------------------------------------------------------------------
+# numeric helpers
 
 
 def numeric_matrix(table, columns):
     """The named columns of ``table`` as a float matrix (rows × columns).
 
-    Raises DataError naming the column and line of the first cell that is not a number.
+    Every cell must be a finite number: raises DataError naming the column
+    and line of the first cell that is not (``fcnn.preprocess`` is the
+    pipeline that handles missing values and text columns).
     """
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -127,10 +616,6 @@ def numeric_matrix(table, columns):
                 )
             out[r, c] = value
     return out
-
-
-def _preview(cell, limit=40):
-    return repr(cell if len(cell) <= limit else cell[:limit] + "…")
 
 
 class MinMaxScaler:
@@ -189,13 +674,3 @@ def train_test_split(n_rows, test_fraction, rng):
     order = rng.permutation(n_rows)
     n_test = min(max(int(round(n_rows * test_fraction)), 1), n_rows - 1)
     return np.sort(order[n_test:]), np.sort(order[:n_test])
-
-
-def r2_score(y_true, y_pred):
-    """Coefficient of determination: 1 − Σ(y − ŷ)² / Σ(y − ȳ)²."""
-    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-    ss_res = float(np.sum((y_true - y_pred) ** 2))
-    ss_tot = float(np.sum((y_true - y_true.mean()) ** 2))
-    if ss_tot == 0.0:
-        return 1.0 if ss_res == 0.0 else 0.0
-    return 1.0 - ss_res / ss_tot
