@@ -103,7 +103,7 @@ def run_train(args, out):
     experiment = Experiment(table, _config(args))
     cfg, data = experiment.config, experiment.data
     print(f"{args.csv}: {table.n_rows} rows; target {cfg.target} ({experiment.task}); "
-          f"{len(data.feature_columns)} feature columns → {data.x_train.shape[1]} inputs; "
+          f"{len(data.features)} feature columns → {data.x_train.shape[1]} inputs; "
           f"train {len(data.x_train)} / test {len(data.x_test)} rows", file=out)
     for note in list(getattr(table, "notes", [])) + list(_report_lines(data)):
         print(f"note: {note}", file=out)
@@ -115,7 +115,7 @@ def run_train(args, out):
     trainer = experiment.trainer
     while not trainer.finished:
         for r in experiment.train_for(max_epochs=every):
-            if r.epoch % every == 0 or r.epoch == 1 or trainer.finished:
+            if r.epoch % every == 0 or r.epoch == 1 or (trainer.finished and r.epoch == trainer.epoch):
                 val = "" if r.val_loss is None else f"  val {r.val_loss:.6f}"
                 print(f"epoch {r.epoch:>6}  loss {r.train_loss:.6f}{val}", file=out)
     if trainer.stop_reason == "diverged":

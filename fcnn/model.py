@@ -137,7 +137,7 @@ def model_from_dict(doc):
         encoder = TargetEncoder.from_dict(doc["target_encoder"])
     except (KeyError, TypeError, ValueError, FcnnError) as exc:
         raise ModelFileError(f"this is not a usable fcnn model file: its preprocessing is invalid ({exc})") from None
-    _require(list(pipeline.feature_names) == columns, "its pipeline's columns differ from 'feature_columns'")
+    _require(list(pipeline.input_names) == columns, "its pipeline's columns differ from 'feature_columns'")
     _require(len(pipeline.output_names) == network.n_inputs,
              f"its pipeline makes {len(pipeline.output_names)} inputs, the network takes {network.n_inputs}")
     return Model(network, pipeline, encoder, target=str(doc["target"]), feature_columns=columns,

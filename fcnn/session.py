@@ -1,22 +1,22 @@
 """The engine's face for the browser worker: plain strings in, JSON strings out.
 
-One Session holds the loaded table and the current run. Every call answers
-``{"ok": true, …}`` or ``{"ok": false, "error": "…"}``; a failed call leaves
-the data and the trained model that were there before untouched.
+One Session holds the loaded table and the current experiment. Every call
+answers ``{"ok": true, …}`` or ``{"ok": false, "error": "…"}``; a failed call
+leaves the data and the trained model that were there before untouched.
 No browser module is imported here, so the same code is tested in CPython.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import traceback
 
-from .data import numeric_matrix, read_csv_text
+from .data import infer_columns, read_csv_text
 from .errors import FcnnError
-from .training import RegressionRun, TrainingConfig
+from .training import Experiment, TrainingConfig
 
 MAX_RESULT_ROWS = 10_000
+PREVIEW_ROWS = 20
 
 
 def _answer(method):
@@ -36,64 +36,101 @@ def _answer(method):
     return wrapper
 
 
+def _finite_or_none(value):
+    return None if value is None else float(value)
+
+
 class Session:
     def __init__(self):
         self.table = None
         self.table_name = None
-        self.run = None
+        self.experiment = None
 
     @_answer
     def load_csv(self, text, name="data.csv"):
         """Parse CSV text; on success it replaces the loaded table."""
         table = read_csv_text(text)
-        numeric_matrix(table, table.columns)  # this version trains on numeric columns only
-        self.table, self.table_name = table, str(name)
+        columns = infer_columns(table)
+        usable = [c for c in columns if c.kind != "empty"]
+        if not usable:
+            raise FcnnError("every column of the file is empty; choose a file with values in it")
+        self.table, self.table_name, self.columns = table, str(name), columns
         return {
             "name": self.table_name,
             "columns": table.columns,
+            "column_info": [c.to_dict() for c in columns],
             "n_rows": table.n_rows,
-            "suggested_target": table.columns[-1],
+            "suggested_target": usable[-1].name,
+            "notes": list(table.notes),
+            "preview": table.rows[:PREVIEW_ROWS],
         }
 
     @_answer
     def start(self, config_json):
-        """Build a new run from the loaded table and a JSON config."""
+        """Build a new experiment from the loaded table and a JSON config."""
         if self.table is None:
             raise FcnnError("no data is loaded yet; choose a CSV file or a sample data set first")
-        fields = json.loads(config_json)
-        allowed = set(TrainingConfig.__dataclass_fields__)
-        config = TrainingConfig(**{k: v for k, v in fields.items() if k in allowed})
-        self.run = RegressionRun(self.table, config)
-        run = self.run
+        try:
+            fields = json.loads(config_json)
+        except json.JSONDecodeError:
+            raise FcnnError("the settings could not be read; reload the page") from None
+        experiment = Experiment(self.table, TrainingConfig.from_dict(fields))
+        self.experiment = experiment
+        data = experiment.data
         return {
-            "config": run.config.to_dict(),
-            "features": run.feature_names,
-            "n_train": int(len(run.train_idx)),
-            "n_test": int(len(run.test_idx)),
-            "nodes": [{"name": n.name, "kind": type(n).__name__} for n in run.network.nodes],
+            "config": experiment.config.to_dict(),
+            "task": experiment.task,
+            "classes": experiment.classes,
+            "features": data.features,
+            "inputs": data.input_names,
+            "n_train": int(len(data.x_train)),
+            "n_test": int(len(data.x_test)),
+            "report": data.report,
+            "nodes": [{"name": n.name, "kind": type(n).__name__} for n in experiment.network.nodes],
         }
 
     @_answer
     def train_for(self, milliseconds):
         """Train for about ``milliseconds``; returns the epochs done and whether the run ended."""
-        run = self._current_run()
-        records = run.train_for(seconds=max(float(milliseconds), 1.0) / 1000.0)
-        epochs = [[r.epoch, r.loss] for r in records]
-        if any(not math.isfinite(loss) for _, loss in epochs):
-            raise FcnnError("the loss became infinite or NaN, so training stopped; lower the learning rate and train again")
-        return {"epochs": epochs, "epoch": run.epoch, "finished": run.finished}
+        experiment = self._current()
+        records = experiment.train_for(seconds=max(float(milliseconds), 1.0) / 1000.0)
+        trainer = experiment.trainer
+        if trainer.stop_reason == "diverged":
+            raise FcnnError(
+                f"the loss became infinite or NaN in epoch {trainer.epoch + 1}, so training stopped and the "
+                f"weights of epoch {trainer.epoch} were kept; lower the learning rate and train again"
+            )
+        return {
+            "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
+            "epoch": trainer.epoch,
+            "finished": trainer.finished,
+            "stop_reason": trainer.stop_reason,
+        }
 
     @_answer
     def results(self):
-        """Test-set R² and the actual/predicted values of the test rows."""
-        run = self._current_run()
-        actual, predicted, r2 = run.test_results()
-        rows = [[float(a), float(p)] for a, p in zip(actual[:MAX_RESULT_ROWS], predicted[:MAX_RESULT_ROWS])]
-        if not all(math.isfinite(v) for row in rows for v in row):
-            raise FcnnError("the predictions are not finite numbers; lower the learning rate and train again")
-        return {"r2": r2, "epoch": run.epoch, "target": run.config.target, "rows": rows, "n_test": len(actual)}
+        """Test metrics and, for each test row, the actual and predicted values."""
+        experiment = self._current()
+        metrics = experiment.test_metrics()
+        out = experiment.test_output()
+        data = experiment.data
+        if experiment.task == "regression":
+            rows = [[float(a), float(p)] for a, p in zip(data.target_test[:MAX_RESULT_ROWS], out[:MAX_RESULT_ROWS])]
+        else:
+            labels = experiment.classes
+            rows = [[labels[int(a)], labels[int(p)]] for a, p in zip(data.target_test[:MAX_RESULT_ROWS], out.argmax(axis=1))]
+        return {
+            "task": experiment.task,
+            "metrics": metrics,
+            "r2": metrics.get("r2"),
+            "accuracy": metrics.get("accuracy"),
+            "epoch": experiment.trainer.epoch,
+            "target": experiment.config.target,
+            "rows": rows,
+            "n_test": int(len(out)),
+        }
 
-    def _current_run(self):
-        if self.run is None:
+    def _current(self):
+        if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
-        return self.run
+        return self.experiment

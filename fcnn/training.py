@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 import numpy as np
 
 from . import metrics as fm
-from .errors import ConfigError
+from .errors import ConfigError, FcnnError
 from .model import Model
 from .network import TASKS, Network
 from .nodes import ACTIVATIONS
@@ -137,7 +137,7 @@ class Experiment:
             scaling=cfg.scaling, missing=cfg.missing, test_fraction=cfg.test_fraction, seed=cfg.seed,
         )
         self.task = self.data.task
-        self.classes = list(getattr(self.data.encoder, "classes", None) or [])
+        self.classes = list(self.data.classes or [])
         rng = np.random.default_rng(cfg.seed)
         x, y = self.data.x_train, self._labels(self.data.y_train)
         x_val = y_val = None
@@ -196,14 +196,15 @@ class Experiment:
 
     def test_metrics(self):
         out = self.test_output()
+        if not np.all(np.isfinite(out)):
+            raise FcnnError("the network's outputs are not finite numbers; lower the learning rate and train again")
         if self.task == "regression":
-            actual = self.data.encoder.decode(np.asarray(self.data.y_test, dtype=float))
-            return fm.regression_metrics(actual, out)
-        return fm.classification_metrics(np.asarray(self.data.y_test, dtype=int), out, self.classes)
+            return fm.regression_metrics(self.data.target_test, out)
+        return fm.classification_metrics(self.data.target_test, out, self.classes)
 
     def model(self):
         return Model(
             self.network, self.data.pipeline, self.data.encoder, target=self.config.target,
-            feature_columns=self.data.feature_columns, config=self.config.to_dict(),
+            feature_columns=self.data.features, config=self.config.to_dict(),
             metrics=self.test_metrics(), history=[r.to_dict() for r in self.trainer.history],
         )

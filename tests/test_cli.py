@@ -1,44 +1,109 @@
+import csv
 import io
+import json
 import pathlib
 import re
 import subprocess
 import sys
 
+import pytest
+
 from fcnn.cli import main
+from fcnn.model import load_model
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BOSTON = ROOT / "static" / "data" / "boston.csv"
+DATA = ROOT / "static" / "data"
+BOSTON = DATA / "boston.csv"
+SEED_ARGS = ["--target", "MEDV", "--hidden", "8", "--epochs", "500", "--batch-size", "8", "--lr", "0.0008", "--seed", "20"]
 
 
-def test_seed_configuration_on_boston_reaches_the_seed_band():
-    result = subprocess.run(
-        [sys.executable, "-m", "fcnn", "train", str(BOSTON), "--target", "MEDV", "--hidden", "8",
-         "--epochs", "500", "--batch-size", "8", "--lr", "0.0008", "--seed", "20"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "fcnn", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def r2_of(stdout):
+    return float(re.search(r"test R2 (-?[0-9.]+)", stdout).group(1))
+
+
+def test_seed_command_on_boston_reaches_the_seed_band():
+    result = run_cli("train", str(BOSTON), *SEED_ARGS)
     assert result.returncode == 0, result.stderr
     epochs = [int(m) for m in re.findall(r"^epoch\s+(\d+)", result.stdout, re.M)]
-    assert epochs[0] == 1 and epochs[-1] == 500 and len(epochs) >= 10
+    assert epochs[0] == 1 and len(epochs) >= 5 and epochs == sorted(epochs)
     losses = [float(m) for m in re.findall(r"loss ([0-9.]+)", result.stdout)]
     assert losses[-1] < losses[0] / 3
-    r2 = float(re.search(r"test R2 (-?[0-9.]+)", result.stdout).group(1))
-    assert r2 >= 0.78
+    assert r2_of(result.stdout) >= 0.78
 
 
-def test_cli_errors_are_clear_and_exit_nonzero(tmp_path, capsys):
-    assert main(["train", str(tmp_path / "missing.csv"), "--target", "y"]) == 2
-    assert "cannot read" in capsys.readouterr().err
-    bad = tmp_path / "bad.csv"
-    bad.write_text("x,y\n1,2\n3\n")
-    assert main(["train", str(bad), "--target", "y"]) == 2
-    assert "line 3" in capsys.readouterr().err
-    assert main(["train", str(BOSTON), "--target", "MEDV", "--lr", "0"]) == 2
-    assert "learning rate" in capsys.readouterr().err
+def test_seed_config_reproduces_the_original_network():
+    result = run_cli("train", str(BOSTON), *SEED_ARGS, "--seed-config")
+    assert result.returncode == 0, result.stderr
+    assert "sigmoid(8)" in result.stdout and "sgd lr 0.0008" in result.stdout
+    assert re.findall(r"^epoch\s+(\d+)", result.stdout, re.M)[-1] == "500"
+    assert r2_of(result.stdout) >= 0.78
+
+
+def test_train_save_then_predict_gives_the_same_predictions(tmp_path):
+    model_path = tmp_path / "iris.json"
+    out = io.StringIO()
+    assert main(["train", str(DATA / "iris.csv"), "--target", "species", "--hidden", "16,8", "--activation", "tanh",
+                 "--optimizer", "adam", "--lr", "0.01", "--epochs", "60", "--save", str(model_path)], out=out) == 0
+    assert "test accuracy" in out.getvalue()
+    doc = json.loads(model_path.read_text())
+    assert doc["format"] == "fcnn-model" and doc["architecture"]["hidden_layers"] == [16, 8]
+    new = tmp_path / "new.csv"
+    new.write_text("petal_width,sepal_length,sepal_width,petal_length,extra\n0.2,5.1,3.5,1.4,x\n2.3,6.9,3.1,5.4,y\n")
+    out = io.StringIO()
+    assert main(["predict", str(model_path), str(new)], out=out) == 0
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0][-1] == "predicted_species"
+    model = load_model(model_path)
+    expected = model.predict([{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2},
+                              {"sepal_length": 6.9, "sepal_width": 3.1, "petal_length": 5.4, "petal_width": 2.3}])
+    assert [r[-1] for r in rows[1:]] == list(expected) == ["setosa", "virginica"]
+
+
+def test_gradcheck_command_checks_every_node_kind():
+    out = io.StringIO()
+    assert main(["gradcheck"], out=out) == 0
+    text = out.getvalue()
+    for kind in ("LinearNode", "SigmoidNode", "TanhNode", "ReluNode", "IdentityNode", "MseNode",
+                 "BinaryCrossEntropyNode", "SoftmaxCrossEntropyNode", "WeightNode"):
+        assert kind in text
+    assert "ok" in text.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["train", "missing.csv", "--target", "y"], "cannot read"),
+        (["train", str(BOSTON), "--target", "MEDV", "--lr", "0"], "learning rate"),
+        (["train", str(BOSTON), "--target", "NOPE"], "NOPE"),
+        (["predict", "nope.json", str(BOSTON)], "cannot read the model file"),
+    ],
+)
+def test_cli_errors_are_clear_and_exit_nonzero(args, fragment, capsys):
+    assert main(args) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_bad_argument_values_are_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", str(BOSTON), "--target", "MEDV", "--hidden", "32,x"])
+    assert info.value.code == 2
+    assert "comma-separated list of whole numbers" in capsys.readouterr().err
+
+
+def test_predict_refuses_a_file_without_the_model_columns(tmp_path, capsys):
+    model_path = tmp_path / "m.json"
+    assert main(["train", str(BOSTON), "--target", "MEDV", "--epochs", "2", "--save", str(model_path)], out=io.StringIO()) == 0
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n")
+    assert main(["predict", str(model_path), str(other)]) == 2
+    assert "has no column 'CRIM'" in capsys.readouterr().err
 
 
 def test_cli_prints_progress_to_the_given_stream():
     out = io.StringIO()
-    assert main(["train", str(BOSTON), "--target", "MEDV", "--epochs", "4", "--log-every", "2"], out=out) == 0
-    text = out.getvalue()
-    assert re.findall(r"^epoch\s+(\d+)", text, re.M) == ["1", "2", "4"]
-    assert "test R2" in text
+    assert main(["train", str(BOSTON), "--target", "MEDV", "--epochs", "4", "--log-every", "2", "--patience", "0"], out=out) == 0
+    assert re.findall(r"^epoch\s+(\d+)", out.getvalue(), re.M) == ["1", "2", "4"]

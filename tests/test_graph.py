@@ -71,11 +71,11 @@ def test_self_loop_is_refused():
 
 
 def test_network_graph_order_and_prediction_graph_drops_loss_and_labels():
-    net = Network(3, 4, np.random.default_rng(1))
+    net = Network(3, [4], "sigmoid", "regression", 1, np.random.default_rng(1))
     assert_inputs_first(net.nodes)
     assert names(net.nodes)[-1] == "mse"
     kept = net.prediction_nodes()
     assert net.loss not in kept and net.labels not in kept
     assert len(kept) == len(net.nodes) - 2
     out = net.predict(np.ones((5, 3)))
-    assert out.shape == (5,)
+    assert out.shape == (5, 1)

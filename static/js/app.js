@@ -124,7 +124,9 @@ async function onTrain() {
   }
   views.renderResults(results);
   const how = state.stopRequested ? `Stopped after epoch ${epoch}` : `Trained ${epoch} epochs`;
-  views.showStatus("done", `${how}. Test R² ${results.r2.toFixed(4)}. Ready to train again.`);
+  const score =
+    results.task === "regression" ? `Test R² ${results.r2.toFixed(4)}` : `Test accuracy ${results.accuracy.toFixed(4)}`;
+  views.showStatus("done", `${how}. ${score}. Ready to train again.`);
 }
 
 function onStop() {

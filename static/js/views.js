@@ -61,12 +61,16 @@ export function clearResults() {
 }
 
 export function renderResults(results) {
-  $("metric-r2").textContent = results.r2.toFixed(4);
+  $("metric-r2").textContent =
+    results.task === "regression" ? results.r2.toFixed(4) : `accuracy ${results.accuracy.toFixed(4)}`;
   $("results-note").textContent = `after ${results.epoch} epochs, ${results.n_test} test rows`;
   $("actual-heading").textContent = `actual ${results.target}`;
   const rows = results.rows.map(([actual, predicted], index) => {
     const tr = document.createElement("tr");
-    const cells = [String(index + 1), ...[actual, predicted, predicted - actual].map(formatNumber)];
+    const numeric = typeof actual === "number";
+    const cells = numeric
+      ? [String(index + 1), ...[actual, predicted, predicted - actual].map(formatNumber)]
+      : [String(index + 1), actual, predicted, actual === predicted ? "✓" : "✗"];
     for (const text of cells) {
       const td = document.createElement("td");
       td.textContent = text;
