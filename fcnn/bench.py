@@ -125,9 +125,70 @@ def main(argv=None):
         print("threadpoolctl not installed: BLAS uses its default thread count")
     speed_seed(repeats)
     throughput()
+    try:
+        import sklearn  # noqa: F401
+        have_sklearn = True
+    except ImportError:
+        have_sklearn = False
+    accuracy_table(splits=2 if args.quick else 5, seeds=2 if args.quick else 5, have_sklearn=have_sklearn)
     if limiter is not None:
         limiter.restore_original_limits()
 
 
 if __name__ == "__main__":
     main()
+
+
+# -- 3. accuracy side by side ---------------------------------------------------------
+
+def _experiment(table, target, split_seed, seed, **overrides):
+    from .training import Experiment, TrainingConfig
+
+    experiment = Experiment(table, TrainingConfig(target, seed=seed, split_seed=split_seed, **overrides))
+    experiment.train_for()
+    return experiment
+
+
+def _sklearn_score(experiment, seed):
+    """MLP on exactly the rows fcnn trained and tested on, standardised like sklearn users do."""
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    from sklearn.preprocessing import StandardScaler
+
+    data = experiment.data
+    x_train, x_test = data.x_train, data.x_test  # already standardised on the training rows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if experiment.task == "regression":
+            y_scaler = StandardScaler().fit(np.asarray(data.target_train).reshape(-1, 1))
+            model = MLPRegressor(hidden_layer_sizes=(64, 32), activation="relu", solver="adam",
+                                 early_stopping=True, random_state=seed, max_iter=1000)
+            model.fit(x_train, y_scaler.transform(np.asarray(data.target_train).reshape(-1, 1))[:, 0])
+            predicted = y_scaler.inverse_transform(model.predict(x_test).reshape(-1, 1))[:, 0]
+            return r2(data.target_test, predicted)
+        model = MLPClassifier(hidden_layer_sizes=(64, 32), activation="relu", solver="adam",
+                              early_stopping=True, random_state=seed, max_iter=1000)
+        model.fit(x_train, data.target_train)
+        return float(np.mean(model.predict(x_test) == data.target_test))
+
+
+def accuracy_table(splits=5, seeds=5, have_sklearn=True):
+    """Mean test score over splits × weight seeds, with the app's default settings."""
+    print(f"3. App defaults over {splits} splits (7:3) × {seeds} weight seeds; "
+          "scikit-learn MLP (64, 32) relu adam early_stopping on the same rows")
+    print(f"   {'data set':<10} {'metric':<9} {'fcnn':>8} {'sklearn':>8} {'diff':>8}")
+    for name, target, metric in (("boston", "MEDV", "R²"), ("iris", "species", "accuracy"), ("wine", "class", "accuracy")):
+        table = read_csv_text((DATA / f"{name}.csv").read_bytes())
+        ours, theirs = [], []
+        for split in range(splits):
+            for seed in range(seeds):
+                experiment = _experiment(table, target, split_seed=100 + split, seed=seed)
+                scores = experiment.test_metrics()
+                ours.append(scores["r2"] if metric == "R²" else scores["accuracy"])
+                if have_sklearn:
+                    theirs.append(_sklearn_score(experiment, seed))
+        mean_ours = float(np.mean(ours))
+        if have_sklearn:
+            mean_theirs = float(np.mean(theirs))
+            print(f"   {name:<10} {metric:<9} {mean_ours:8.4f} {mean_theirs:8.4f} {mean_ours - mean_theirs:+8.4f}")
+        else:
+            print(f"   {name:<10} {metric:<9} {mean_ours:8.4f} {'–':>8}")

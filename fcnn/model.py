@@ -146,7 +146,8 @@ def model_from_dict(doc):
 
 def load_model(source):
     """Load a model from a path, or from the JSON text itself."""
-    if isinstance(source, (str, pathlib.Path)) and not str(source).lstrip().startswith("{"):
+    looks_like_json = isinstance(source, str) and source.lstrip()[:1] in ("{", "[")
+    if isinstance(source, pathlib.Path) or (isinstance(source, str) and not looks_like_json):
         try:
             text = pathlib.Path(source).read_text(encoding="utf-8")
         except OSError as exc:

@@ -36,12 +36,13 @@ class TrainingConfig:
     activation: str = "relu"
     optimizer: str = "adam"
     learning_rate: float = 0.003
-    epochs: int = 300
+    epochs: int = 200
     batch_size: int = 32
-    weight_decay: float = 0.0
-    early_stopping: int = 30  # patience in epochs; 0 turns it off
-    validation_fraction: float = 0.15
+    weight_decay: float = 0.01
+    early_stopping: int = 0  # patience in epochs; 0 turns it off
+    validation_fraction: float = 0.15  # of the training rows, held out only when early stopping is on
     seed: int = 20
+    split_seed: int | None = None  # the train/test split's own seed; None: the same as seed
     test_fraction: float = 0.3
     scaling: str = "standard"  # standard, minmax
     missing: str = "impute"  # impute, drop
@@ -92,6 +93,7 @@ class TrainingConfig:
             early_stopping=_as_int("early-stopping patience", self.early_stopping, 0, MAX_EPOCHS),
             validation_fraction=_as_float("validation fraction", self.validation_fraction, 0.0, 0.5, example="0.15"),
             seed=_as_int("seed", self.seed, 0, 2**32 - 1),
+            split_seed=None if self.split_seed is None else _as_int("split seed", self.split_seed, 0, 2**32 - 1),
             test_fraction=_as_float("test fraction", self.test_fraction, 0.0, 0.9, low_open=True, example="0.3"),
             scaling=self.scaling,
             missing=self.missing,
@@ -138,10 +140,14 @@ class Experiment:
         )
         self.task = self.data.task
         self.classes = list(self.data.classes or [])
-        rng = np.random.default_rng(cfg.seed)
+        rng = np.random.default_rng(cfg.seed)  # weights, validation split, shuffling
         x, y = self.data.x_train, self._labels(self.data.y_train)
-        x_val = y_val = None
-        if cfg.validation_fraction > 0 and len(x) >= 10:
+        # Early stopping decides on a validation split of the training rows.
+        # Without it, the held-out curve is the test loss: shown, never used to decide.
+        self.held_out = "test"
+        x_val, y_val = self.data.x_test, self._labels(self.data.y_test)
+        if cfg.early_stopping > 0 and cfg.validation_fraction > 0 and len(x) >= 10:
+            self.held_out = "validation"
             if self.task == "regression":
                 fit_idx, val_idx = train_test_split(len(x), cfg.validation_fraction, rng)
             else:
