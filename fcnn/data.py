@@ -79,10 +79,41 @@ class Table:
     has_header: bool = True
     encoding: str = "utf-8"
     notes: list = field(default_factory=list)
+    _numbers: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self):
         return len(self.rows)
+
+    def numbers(self, index):
+        """Column ``index`` read as numbers, once: (values, numeric).
+
+        values: a float array, NaN where the cell is missing (see is_missing)
+        or is not a finite number. numeric: whether every non-missing cell is
+        a finite number. Cached, because inferring types, fitting and
+        transforming all read the same columns, and big files have millions
+        of cells.
+        """
+        cached = self._numbers.get(index)
+        if cached is not None:
+            return cached
+        cells = [row[index] for row in self.rows]
+        try:
+            values = np.array(cells, dtype=float)  # numpy's own parser: one pass in C
+            numeric = bool(np.isfinite(values[~np.isnan(values)]).all())
+        except ValueError:  # a missing-value token or text somewhere
+            numeric = False
+        if not numeric:
+            values = np.empty(len(cells))
+            numeric = True
+            for k, cell in enumerate(cells):
+                number = parse_number(cell)
+                if number is None:
+                    number = math.nan
+                    numeric = numeric and is_missing(cell)
+                values[k] = number
+        self._numbers[index] = (values, numeric)
+        return values, numeric
 
     def column_index(self, name):
         """The position of column ``name``; DataError listing the columns if there is none."""
@@ -517,17 +548,19 @@ class ColumnInfo:
 def infer_column(table, name):
     """ColumnInfo of one column of ``table``."""
     index = table.column_index(name)
+    numbers, numeric = table.numbers(index)
+    if numeric:  # the fast path: every cell a number or missing
+        present = numbers[~np.isnan(numbers)]
+        n_missing = table.n_rows - len(present)
+        if not len(present):
+            return ColumnInfo(name, index, "empty", 0, n_missing, 0, None, False, False)
+        distinct = np.unique(present)
+        return ColumnInfo(
+            name, index, "numeric", len(present), n_missing, len(distinct), None,
+            bool(np.all(distinct == np.floor(distinct))), len(distinct) == 1,
+        )
     values = [row[index] for row in table.rows if not is_missing(row[index])]
     n_missing = table.n_rows - len(values)
-    if not values:
-        return ColumnInfo(name, index, "empty", 0, n_missing, 0, None, False, False)
-    numbers = [parse_number(cell) for cell in values]
-    if all(number is not None for number in numbers):
-        distinct = set(numbers)
-        return ColumnInfo(
-            name, index, "numeric", len(values), n_missing, len(distinct), None,
-            all(number.is_integer() for number in distinct), len(distinct) == 1,
-        )
     categories = sort_labels(values)
     return ColumnInfo(name, index, "categorical", len(values), n_missing, len(categories), categories, False, len(categories) == 1)
 

@@ -214,7 +214,14 @@ class FeaturePipeline:
         lines = [table.line_numbers[i] for i in row_indexes]
         dropped_rows = 0
         if self.missing == "drop":
-            keep = [k for k, row in enumerate(rows) if not any(is_missing(row[p]) for p in positions.values())]
+            gone = np.zeros(len(rows), dtype=bool)
+            for name, p in positions.items():
+                if self._kinds[name] == "numeric" and table.numbers(p)[1]:
+                    gone |= np.isnan(table.numbers(p)[0][row_indexes])
+                else:
+                    gone |= np.array([is_missing(row[p]) for row in rows], dtype=bool)
+            keep = np.flatnonzero(~gone).tolist()
+            row_indexes = [row_indexes[k] for k in keep]
             dropped_rows = len(rows) - len(keep)
             rows, lines = [rows[k] for k in keep], [lines[k] for k in keep]
             if not rows:
@@ -225,6 +232,21 @@ class FeaturePipeline:
         columns, imputed, dropped_columns, constant = [], {}, list(self._empty), []
         notes = list(self._init_notes)
         for name, position in positions.items():
+            if self._kinds[name] == "numeric" and table.numbers(position)[1]:
+                # the fast path: the column was parsed once, by Table.numbers
+                numbers = table.numbers(position)[0][row_indexes]
+                present_numbers = numbers[~np.isnan(numbers)]
+                if not len(present_numbers):
+                    dropped_columns.append(name)
+                    notes.append(f"column {name!r} has no values in the training rows, so it is left out of the features")
+                    continue
+                if len(present_numbers) < len(numbers):
+                    imputed[name] = len(numbers) - len(present_numbers)
+                column = self._fit_numeric(name, present_numbers, len(numbers))
+                if present_numbers.min() == present_numbers.max():
+                    constant.append(name)
+                columns.append(column)
+                continue
             cells = [row[position] for row in rows]
             present = [k for k, cell in enumerate(cells) if not is_missing(cell)]
             if not present:
@@ -318,12 +340,38 @@ class FeaturePipeline:
         """
         if row_indexes is None:
             row_indexes = range(table.n_rows)
-        row_indexes = [int(i) for i in np.asarray(list(row_indexes), dtype=np.int64).ravel()]
+        row_indexes = np.asarray(list(row_indexes), dtype=np.int64).ravel()
+        fast = self._transform_numeric_table(table, row_indexes)
+        if fast is not None:
+            return fast
+        row_indexes = [int(i) for i in row_indexes]
         return self.transform_rows(
             [table.rows[i] for i in row_indexes],
             columns=table.columns,
             line_numbers=[table.line_numbers[i] for i in row_indexes],
         )
+
+    def _transform_numeric_table(self, table, row_indexes):
+        """transform_table's fast path: every input numeric and parsed once by
+        Table.numbers, so the matrix is built column by column in numpy.
+        None when it does not apply; the general path then gives the messages."""
+        self._require_fit()
+        if any(column.kind != "numeric" or column.name not in table.columns for column in self._columns):
+            return None
+        out = np.empty((len(row_indexes), self.n_outputs))
+        for j, column in enumerate(self._columns):
+            values, numeric = table.numbers(table.columns.index(column.name))
+            if not numeric:
+                return None
+            picked = values[row_indexes]
+            holes = np.isnan(picked)
+            if holes.any():
+                if self.missing == "drop":
+                    return None
+                picked[holes] = column.fill
+            np.subtract(picked, column.offset, out=picked)
+            np.divide(picked, column.scale, out=out[:, j])
+        return out
 
     def transform_rows(self, rows, columns=None, line_numbers=None):
         """Rows of cells → an n × n_outputs float matrix.

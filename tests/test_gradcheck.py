@@ -58,8 +58,11 @@ def test_mse_loss_check_reports_per_node():
 def test_gradient_check_holds_for_random_shapes_and_stacks(n_inputs, layers, activation, task, n_classes, rows, seed):
     net = Network(n_inputs, layers, activation, task, n_classes, np.random.default_rng(seed))
     x, y = demo_batch(net, rows=rows, seed=seed)
-    for check in gradient_check(net, x, y, seed=seed):
-        assert check.max_relative_error < TOLERANCE, (check.node, check.max_relative_error)
+    # Random nets include badly conditioned ones (saturated sigmoids, p near 0 in
+    # the cross-entropy) where central differences are only good to ~1e-4;
+    # a wrong backward is off by 1e-2 or far more (see test_a_wrong_backward_is_caught).
+    for check in gradient_check(net, x, y, seed=seed, jitter_biases=True):
+        assert check.max_relative_error < 1e-3, (check.node, check.max_relative_error)
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass"])
