@@ -268,6 +268,7 @@ class BinaryCrossEntropyNode(LossNode):
     """
 
     eps = 1e-12
+    takes_probabilities = True  # ŷ lies in (0, 1): gradient checks step inside it
 
     def forward(self):
         p = self.p = np.clip(self.y_hat.value, self.eps, 1.0 - self.eps, out=self.buffer("p", self.y_hat.value.shape))
