@@ -135,9 +135,6 @@ def main(argv=None):
         limiter.restore_original_limits()
 
 
-if __name__ == "__main__":
-    main()
-
 
 # -- 3. accuracy side by side ---------------------------------------------------------
 
@@ -192,3 +189,7 @@ def accuracy_table(splits=5, seeds=5, have_sklearn=True):
             print(f"   {name:<10} {metric:<9} {mean_ours:8.4f} {mean_theirs:8.4f} {mean_ours - mean_theirs:+8.4f}")
         else:
             print(f"   {name:<10} {metric:<9} {mean_ours:8.4f} {'–':>8}")
+
+
+if __name__ == "__main__":
+    main()
