@@ -80,6 +80,7 @@ class Table:
     encoding: str = "utf-8"
     notes: list = field(default_factory=list)
     _numbers: dict = field(default_factory=dict, repr=False, compare=False)
+    _positions: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self):
@@ -117,10 +118,14 @@ class Table:
 
     def column_index(self, name):
         """The position of column ``name``; DataError listing the columns if there is none."""
+        positions = self._positions
+        if len(positions) != len(self.columns):  # a dict, not list.index: files can have 10,000 columns
+            positions = self._positions = {c: i for i, c in enumerate(self.columns)}
         try:
-            return self.columns.index(name)
-        except ValueError:
-            raise DataError(f"the data has no column named {name!r}; pick one of: {', '.join(self.columns)}") from None
+            return positions[name]
+        except KeyError:
+            shown = ", ".join(self.columns[:30]) + (", …" if len(self.columns) > 30 else "")
+            raise DataError(f"the data has no column named {name!r}; pick one of: {shown}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -630,7 +635,7 @@ def numeric_matrix(table, columns):
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise DataError(f"the data has no column named {missing[0]!r}; pick one of: {', '.join(table.columns)}")
-    positions = [table.columns.index(c) for c in columns]
+    positions = [table.column_index(c) for c in columns]
     out = np.empty((table.n_rows, len(columns)))
     for r, (row, line) in enumerate(zip(table.rows, table.line_numbers)):
         for c, (pos, name) in enumerate(zip(positions, columns)):

@@ -356,11 +356,12 @@ class FeaturePipeline:
         Table.numbers, so the matrix is built column by column in numpy.
         None when it does not apply; the general path then gives the messages."""
         self._require_fit()
-        if any(column.kind != "numeric" or column.name not in table.columns for column in self._columns):
+        positions = {name: i for i, name in enumerate(table.columns)}
+        if any(column.kind != "numeric" or column.name not in positions for column in self._columns):
             return None
         out = np.empty((len(row_indexes), self.n_outputs))
         for j, column in enumerate(self._columns):
-            values, numeric = table.numbers(table.columns.index(column.name))
+            values, numeric = table.numbers(positions[column.name])
             if not numeric:
                 return None
             picked = values[row_indexes]
@@ -445,7 +446,8 @@ class FeaturePipeline:
     def _column_cells(self, rows, columns):
         """{input name: its cell in each row} for rows laid out as transform_rows describes."""
         layout = columns if columns is not None else self.input_names
-        positions = {column.name: layout.index(column.name) for column in self._columns}
+        where = {name: i for i, name in enumerate(layout)}
+        positions = {column.name: where[column.name] for column in self._columns}
         cells = {name: [] for name in positions}
         for k, row in enumerate(rows):
             if isinstance(row, Mapping):
