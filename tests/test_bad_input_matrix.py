@@ -1,0 +1,153 @@
+"""The bad-input matrix, at the engine's face for the page (fcnn.session).
+
+Each case: the answer is a clear message (what is wrong and what to do), or
+the data loads with a note saying what was done; and whatever was loaded and
+trained before is still there afterwards.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from fcnn.session import Session
+
+GOOD = "size,rooms,price\n" + "\n".join(f"{20 + i},{i % 5},{100 + 3 * i}" for i in range(40)) + "\n"
+
+
+def answer(raw):
+    return json.loads(raw)
+
+
+@pytest.fixture
+def trained_session():
+    session = Session()
+    assert answer(session.load_csv(GOOD, "good.csv"))["ok"]
+    assert answer(session.start(json.dumps({"target": "price", "epochs": 3})))["ok"]
+    assert answer(session.train_for(60_000))["finished"]
+    session.before = answer(session.results())
+    return session
+
+
+def assert_kept(session):
+    assert session.table_name == "good.csv"
+    assert answer(session.results()) == session.before
+
+
+REFUSED_FILES = [
+    ("empty", b"", "empty"),
+    ("only blank lines", b"\n\n \n", "empty"),
+    ("header only", b"a,b,c\n", "no data rows"),
+    ("ragged rows", b"a,b,c\n1,2,3\n4,5\n", "line 3 has 2 fields"),
+    ("binary named .csv", bytes(range(256)) * 40, "binary"),
+    ("a workbook", b"PK\x03\x04" + b"\x00" * 200, "binary"),
+    ("every column empty", b"a,b\n,\nNA,?\n", "empty"),
+]
+
+
+@pytest.mark.parametrize("label, data, fragment", REFUSED_FILES, ids=[c[0] for c in REFUSED_FILES])
+def test_unusable_files_are_refused_and_nothing_is_lost(trained_session, label, data, fragment):
+    result = answer(trained_session.load_csv(data, "bad.csv"))
+    assert not result["ok"]
+    assert fragment in result["error"]
+    assert len(result["error"]) > 30  # a sentence, with what to do
+    assert_kept(trained_session)
+
+
+LOADED_FILES = [
+    ("one data row", "a,b\n1,2\n", None),
+    ("UTF-8 BOM", "\ufeffa,b\n1,2\n3,4\n", None),
+    ("semicolons", "a;b\n1;2\n3;4\n", None),
+    ("tabs", "a\tb\n1\t2\n3\t4\n", None),
+    ("quoted commas and newlines", 'a,b\n"1,5","x\ny"\n2,z\n', None),
+    ("duplicate header names", "a,a\n1,2\n3,4\n", "a_2"),
+    ("empty header name", "a,\n1,2\n3,4\n", "column_2"),
+]
+
+
+@pytest.mark.parametrize("label, text, note_fragment", LOADED_FILES, ids=[c[0] for c in LOADED_FILES])
+def test_awkward_but_readable_files_load_with_notes(label, text, note_fragment):
+    result = answer(Session().load_csv(text, "f.csv"))
+    assert result["ok"], result
+    if note_fragment:
+        assert any(note_fragment in note for note in result["notes"]) or note_fragment in result["columns"]
+
+
+def test_latin1_bytes_load_with_a_note():
+    result = answer(Session().load_csv("name,città\nJosé,1\nZoë,2\n".encode("latin-1"), "l.csv"))
+    assert result["ok"] and result["columns"] == ["name", "città"]
+    assert any("Latin-1" in note for note in result["notes"])
+
+
+def test_ten_thousand_columns_load_and_train():
+    rng = np.random.default_rng(0)
+    header = ",".join(f"c{i}" for i in range(10_000))
+    rows = "\n".join(",".join(f"{v:.2f}" for v in rng.normal(size=10_000)) for _ in range(12))
+    session = Session()
+    assert answer(session.load_csv(header + "\n" + rows, "wide.csv"))["n_rows"] == 12
+    assert answer(session.start(json.dumps({"target": "c0", "epochs": 2, "hidden_layers": [4]})))["ok"]
+    assert answer(session.train_for(60_000))["finished"]
+
+
+def start_error(text, **settings):
+    session = Session()
+    assert answer(session.load_csv(text, "f.csv"))["ok"]
+    result = answer(session.start(json.dumps({"epochs": 2, **settings})))
+    return None if result["ok"] else result["error"]
+
+
+def test_text_in_a_numeric_column_makes_it_categorical_and_the_page_is_told():
+    text = "x,y\n" + "\n".join(f"{i},{i * 2}" for i in range(20)) + "\nseven,3\n"
+    result = answer(Session().load_csv(text, "f.csv"))
+    kinds = {c["name"]: c["kind"] for c in result["column_info"]}
+    assert kinds == {"x": "categorical", "y": "numeric"}
+
+
+def test_all_missing_feature_column_is_left_out_with_a_note():
+    session = Session()
+    session.load_csv("a,empty,y\n" + "\n".join(f"{i},,{i}" for i in range(20)), "f.csv")
+    result = answer(session.start(json.dumps({"target": "y", "epochs": 2})))
+    assert result["ok"] and result["features"] == ["a"]
+    assert any("empty" in note for note in result["report"]["notes"])
+
+
+def test_constant_column_does_not_divide_by_zero():
+    session = Session()
+    session.load_csv("a,k,y\n" + "\n".join(f"{i},5,{i * 3}" for i in range(30)), "f.csv")
+    assert answer(session.start(json.dumps({"target": "y", "epochs": 5})))["ok"]
+    assert answer(session.train_for(60_000))["ok"]
+    assert answer(session.results())["ok"]
+
+
+def test_target_with_one_class_is_refused():
+    error = start_error("a,label\n" + "\n".join(f"{i},yes" for i in range(10)), target="label")
+    assert "only one class" in error
+
+
+def test_missing_values_in_the_target_drop_their_rows():
+    session = Session()
+    session.load_csv("a,y\n" + "\n".join(f"{i},{'' if i % 4 == 0 else i}" for i in range(40)), "f.csv")
+    result = answer(session.start(json.dumps({"target": "y", "epochs": 2})))
+    assert result["ok"] and result["report"]["dropped_missing_target"] == 10
+
+
+@pytest.mark.parametrize(
+    "settings, fragment",
+    [
+        ({"learning_rate": 0}, "learning rate"),
+        ({"learning_rate": -1}, "learning rate"),
+        ({"learning_rate": "NaN"}, "learning rate"),
+        ({"learning_rate": 1e12}, "learning rate"),
+        ({"hidden_layers": [0]}, "units 0 is out of range"),
+        ({"hidden_layers": [10**9]}, "out of range"),
+        ({"epochs": 0}, "epochs 0 is out of range"),
+    ],
+)
+def test_settings_out_of_range_are_refused_and_the_model_is_kept(trained_session, settings, fragment):
+    result = answer(trained_session.start(json.dumps({"target": "price", **settings})))
+    assert not result["ok"] and fragment in result["error"]
+    assert_kept(trained_session)
+
+
+def test_a_batch_larger_than_the_data_is_the_whole_data():
+    assert start_error(GOOD, target="price", batch_size=10_000) is None
