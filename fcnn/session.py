@@ -262,9 +262,10 @@ class Session:
             nodes.append({"name": node.name, "kind": type(node).__name__, "shape": shape})
         layers = []
         sizes = [network.n_inputs]
-        for w in network.weights:
-            if np.ndim(w.value) != 2:
-                continue
+        matrices = [w for w in network.weights if np.ndim(w.value) == 2]
+        # the graph lists weights in topological order, not layer order; W1, W2, … name the layers
+        matrices.sort(key=lambda w: int("".join(ch for ch in w.name if ch.isdigit()) or 0))
+        for w in matrices:
             matrix = np.asarray(w.value)
             sizes.append(matrix.shape[1])
             flat = np.abs(matrix).ravel()

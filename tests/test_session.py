@@ -118,9 +118,9 @@ def test_gradient_report_without_and_with_a_network():
 
 def test_network_view_lists_nodes_with_shapes_and_caps_edges():
     assert not call(Session().network_view)["ok"]
-    s = trained(hidden_layers=[300, 300])
+    s = trained(hidden_layers=[300, 7])
     view = call(s.network_view)
-    assert view["sizes"] == [2, 300, 300, 1]
+    assert view["sizes"] == [2, 300, 7, 1]
     assert all(len(layer) <= 400 for layer in view["edges"])
     assert any(n["kind"] == "LinearNode" for n in view["nodes"])
 
