@@ -4,7 +4,22 @@ The page calls these functions, one short call at a time, so the worker is
 free between slices of training and Stop takes effect at once.
 """
 
-from fcnn.session import Session
+import numpy as _np
+
+# Workaround, browser only: Pyodide is 32-bit wasm, where np.bincount refuses int64
+# indexes ("Cannot cast … int64 to int32"), which fcnn.preprocess.prepare passes for
+# every classification target. The engine's owner should cast to np.intp there; until
+# then this shim does that cast, so classification trains in the page. No math changes.
+_bincount = _np.bincount
+
+
+def _bincount_intp(x, weights=None, minlength=0):
+    return _bincount(_np.asarray(x).astype(_np.intp, copy=False), weights, minlength)
+
+
+_np.bincount = _bincount_intp
+
+from fcnn.session import Session  # noqa: E402
 
 session = Session()
 
