@@ -23,6 +23,7 @@ const REAL_SAMPLES = {
   breast_cancer: { file: "breast_cancer.csv", target: "diagnosis" },
   diabetes: { file: "diabetes.csv", target: "progression" },
 };
+const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
@@ -135,7 +136,8 @@ async function loadFile(file) {
 
 async function loadSample(name, preferredTarget = null, preferredFeatures = null) {
   if (TOY_SAMPLES.includes(name)) {
-    const answer = await app.engine.loadSample(name, Number($("seed").value) || 0);
+    // the toy data's own seed is fixed, so a link (sample name + settings) always names the same table
+    const answer = await app.engine.loadSample(name, TOY_DATA_SEED);
     if (!answer.ok) {
       showError(answer.error);
       return false;
