@@ -18,6 +18,7 @@ export function showResults(results) {
   const m = results.metrics;
   $("results-note").textContent = `after ${results.epoch} epochs, ${results.n_test} test rows`;
   $("residuals-canvas").hidden = results.task !== "regression";
+  $("headline-label").textContent = results.task === "regression" ? "Test R²" : "Test score";
   if (results.task === "regression") {
     $("metric-r2").textContent = results.r2.toFixed(4);
     $("metric-rmse").textContent = formatNumber(m.rmse);
