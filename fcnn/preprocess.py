@@ -1062,7 +1062,8 @@ def prepare(
     else:
         encoder.fit(target_cells, target_lines)
         indexes = encoder.encode(target_cells, target_lines)
-        counts = np.bincount(indexes, minlength=encoder.n_classes)
+        # np.intp: Pyodide is 32-bit wasm, where bincount refuses int64 indexes
+        counts = np.bincount(np.asarray(indexes).astype(np.intp, copy=False), minlength=encoder.n_classes)
         class_counts = {label: int(count) for label, count in zip(encoder.classes, counts)}
         singles = [label for label, count in class_counts.items() if count == 1]
         if singles:

@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 import traceback
 
+import numpy as np
+
 from .data import infer_columns, read_csv_text
 from .errors import FcnnError
+from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
+from .model import load_model as _load_model_text
+from .samples import TOY_SETS, toy_csv
 from .training import Experiment, TrainingConfig
 
 MAX_RESULT_ROWS = 10_000
 PREVIEW_ROWS = 20
+MAX_PREDICT_ROWS = 10_000
+GRID_SIZE = 40
+MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
 
 
 def _answer(method):
@@ -45,10 +53,26 @@ class Session:
         self.table = None
         self.table_name = None
         self.experiment = None
+        self.loaded_model = None  # a model file loaded by the user; used until the next Train
 
     @_answer
     def load_csv(self, text, name="data.csv"):
         """Parse CSV text; on success it replaces the loaded table."""
+        return self._load_table(text, name)
+
+    @_answer
+    def load_sample(self, name, seed=0):
+        """Generate a 2-D toy data set (see fcnn.samples) and load it as the table."""
+        text, target = toy_csv(str(name), seed=int(seed))
+        answer = self._load_table(text, f"{name}.csv")
+        answer["suggested_target"] = target
+        return answer
+
+    @_answer
+    def sample_names(self):
+        return {"samples": [{"name": k, "title": v[0]} for k, v in TOY_SETS.items()]}
+
+    def _load_table(self, text, name):
         table = read_csv_text(text)
         columns = infer_columns(table)
         usable = [c for c in columns if c.kind != "empty"]
@@ -74,8 +98,11 @@ class Session:
             fields = json.loads(config_json)
         except json.JSONDecodeError:
             raise FcnnError("the settings could not be read; reload the page") from None
+        if not isinstance(fields, dict):
+            raise FcnnError("the settings are not a JSON object; reload the page")
         experiment = Experiment(self.table, TrainingConfig.from_dict(fields))
         self.experiment = experiment
+        self.loaded_model = None
         data = experiment.data
         return {
             "config": experiment.config.to_dict(),
@@ -130,7 +157,188 @@ class Session:
             "n_test": int(len(out)),
         }
 
+    @_answer
+    def step(self):
+        """Exactly one more epoch (the Step button)."""
+        experiment = self._current()
+        if experiment.finished:
+            experiment.trainer.extend(experiment.trainer.epoch + 1)
+        records = experiment.train_for(max_epochs=1)
+        return {
+            "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
+            "epoch": experiment.trainer.epoch,
+            "finished": experiment.trainer.finished,
+            "stop_reason": experiment.trainer.stop_reason,
+        }
+
+    @_answer
+    def set_learning_rate(self, value):
+        """Change the learning rate of the current run (the page allows it while paused)."""
+        experiment = self._current()
+        try:
+            rate = float(value)
+        except (TypeError, ValueError):
+            raise FcnnError(f"learning rate {value!r} is not a number; enter a number such as 0.003") from None
+        if not (0 < rate <= 10) or rate != rate:
+            raise FcnnError(f"learning rate {value!r} is out of range; use a number above 0 and at most 10")
+        experiment.trainer.learning_rate = rate
+        return {"learning_rate": experiment.trainer.learning_rate}
+
+    @_answer
+    def model_json(self):
+        """The current model as the engine's JSON model file."""
+        return {"text": self._model().to_json(), "target": self._model().target}
+
+    @_answer
+    def load_model(self, text):
+        """Load a model file's text; the current model is kept if it is not usable."""
+        model = _load_model_text(str(text))
+        self.loaded_model = model
+        return {"target": model.target, "features": model.feature_columns, "task": model.task,
+                "classes": _classes(model)}
+
+    @_answer
+    def predict_csv(self, text, name="new.csv"):
+        """Predictions of the current model on a new CSV with the model's feature columns.
+
+        Missing columns are an error; extra columns are left out, with a note saying so."""
+        model = self._model()
+        table = read_csv_text(text)
+        needed = model.feature_columns
+        missing = [c for c in needed if c not in table.columns]
+        if missing:
+            raise FcnnError(f"{name} has no column {missing[0]!r}; the model needs the columns: {', '.join(needed)}")
+        extra = [c for c in table.columns if c not in needed]
+        index = [table.columns.index(c) for c in needed]
+        rows = [[row[i] for i in index] for row in table.rows[:MAX_PREDICT_ROWS]]
+        predicted = model.predict(rows)
+        notes = []
+        if extra:
+            notes.append(f"the extra columns {', '.join(extra)} were left out: the model does not use them")
+        if table.n_rows > MAX_PREDICT_ROWS:
+            notes.append(f"only the first {MAX_PREDICT_ROWS} rows were predicted")
+        return {"columns": needed, "rows": rows, "predictions": _plain(predicted), "notes": notes,
+                "n_rows": table.n_rows, "target": model.target}
+
+    @_answer
+    def predict_row(self, values_json):
+        """One prediction from a JSON object {feature: value} (the "what if" form)."""
+        model = self._model()
+        try:
+            values = json.loads(values_json)
+        except (json.JSONDecodeError, TypeError):
+            raise FcnnError("the what-if values could not be read; fill in the form again") from None
+        if not isinstance(values, dict):
+            raise FcnnError("the what-if values must be a JSON object of feature: value")
+        predicted = model.predict([{c: str(values.get(c, "")) for c in model.feature_columns}])
+        output = model.predict_output([{c: str(values.get(c, "")) for c in model.feature_columns}])
+        return {"prediction": _plain(predicted)[0], "output": np.asarray(output).reshape(-1).tolist()}
+
+    @_answer
+    def gradient_report(self):
+        """The engine's gradient check: the largest relative error per node.
+
+        On the current network with a demo batch when there is one, else on
+        small networks covering every node kind."""
+        if self.experiment is not None:
+            network = self.experiment.network
+            saved = network.get_weights()
+            x, y = demo_batch(network)
+            checks = gradient_check(network, x, y)
+            network.set_weights(saved)  # the check must not disturb training
+            reports = {"current network": checks}
+        else:
+            reports = check_all_node_kinds()
+        return {"reports": [{"network": k, "nodes": [c.to_dict() for c in v]} for k, v in reports.items()]}
+
+    @_answer
+    def network_view(self):
+        """The node graph and, per layer, the strongest weights (for the neuron view)."""
+        network = self._network()
+        nodes = []
+        for node in network.nodes:
+            value = getattr(node, "value", None)
+            shape = list(np.shape(value)) if value is not None else []
+            nodes.append({"name": node.name, "kind": type(node).__name__, "shape": shape})
+        layers = []
+        sizes = [network.n_inputs]
+        matrices = [w for w in network.weights if np.ndim(w.value) == 2]
+        # the graph lists weights in topological order, not layer order; W1, W2, … name the layers
+        matrices.sort(key=lambda w: int("".join(ch for ch in w.name if ch.isdigit()) or 0))
+        for w in matrices:
+            matrix = np.asarray(w.value)
+            sizes.append(matrix.shape[1])
+            flat = np.abs(matrix).ravel()
+            keep = np.argsort(flat)[::-1][:MAX_EDGES_PER_LAYER]
+            rows, cols = np.unravel_index(keep, matrix.shape)
+            layers.append([[int(r), int(c), float(matrix[r, c])] for r, c in zip(rows, cols)])
+        return {"nodes": nodes, "sizes": sizes, "edges": layers}
+
+    @_answer
+    def grid(self, size=GRID_SIZE):
+        """Predictions over a size×size grid spanning the two features (2-D data only)."""
+        experiment = self._current()
+        features = experiment.data.features
+        if len(features) != 2:
+            raise FcnnError("the decision map needs exactly two feature columns")
+        size = max(2, min(int(size), 100))
+        ranges = []
+        for name in features:
+            i = self.table.columns.index(name)
+            values = []
+            for row in self.table.rows:
+                try:
+                    values.append(float(row[i]))
+                except ValueError:
+                    pass
+            low, high = (min(values), max(values)) if values else (0.0, 1.0)
+            pad = (high - low) * 0.05 or 1.0
+            ranges.append((low - pad, high + pad))
+        xs = np.linspace(*ranges[0], size)
+        ys = np.linspace(*ranges[1], size)
+        rows = [[repr(float(x)), repr(float(y))] for y in ys for x in xs]
+        model = experiment.model()
+        output = np.asarray(model.predict_output(rows))
+        if experiment.task == "regression":
+            values = output.reshape(-1)
+        else:
+            values = output.argmax(axis=1) + output.max(axis=1) * 0  # class index per cell
+        confidence = None if experiment.task == "regression" else output.max(axis=1).tolist()
+        points = []
+        target = self.table.columns.index(experiment.config.target)
+        idx = [self.table.columns.index(n) for n in features]
+        for row in self.table.rows[:2000]:
+            try:
+                points.append([float(row[idx[0]]), float(row[idx[1]]), row[target]])
+            except ValueError:
+                pass
+        return {"size": size, "x_range": list(ranges[0]), "y_range": list(ranges[1]), "features": features,
+                "task": experiment.task, "classes": experiment.classes,
+                "values": np.asarray(values, dtype=float).tolist(), "confidence": confidence, "points": points}
+
+    def _model(self):
+        if self.loaded_model is not None:
+            return self.loaded_model
+        return self._current().model()
+
+    def _network(self):
+        if self.loaded_model is not None:
+            return self.loaded_model.network
+        return self._current().network
+
     def _current(self):
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _classes(model):
+    classes = getattr(model.encoder, "classes", None)
+    return [str(c) for c in classes] if classes is not None else []
+
+
+def _plain(values):
+    out = []
+    for v in np.asarray(values).tolist():
+        out.append(float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v))
+    return out

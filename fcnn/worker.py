@@ -9,9 +9,20 @@ from fcnn.session import Session
 session = Session()
 
 load_csv = session.load_csv
+load_sample = session.load_sample
+sample_names = session.sample_names
 start = session.start
 train_for = session.train_for
+step = session.step
+set_learning_rate = session.set_learning_rate
 results = session.results
+model_json = session.model_json
+load_model = session.load_model
+predict_csv = session.predict_csv
+predict_row = session.predict_row
+gradient_report = session.gradient_report
+network_view = session.network_view
+grid = session.grid
 
 
 def ping():
@@ -21,4 +32,7 @@ def ping():
     return numpy.__version__
 
 
-__export__ = ["ping", "load_csv", "start", "train_for", "results"]
+__export__ = [
+    "ping", "load_csv", "load_sample", "sample_names", "start", "train_for", "step", "set_learning_rate",
+    "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "network_view", "grid",
+]

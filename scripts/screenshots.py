@@ -1,4 +1,4 @@
-"""Regenerate the README screenshot(s) from the real page in Debian's Chromium.
+"""Regenerate the README screenshots (training, results, network views) from the real page in Debian's Chromium.
 
     python scripts/screenshots.py      (or: make screenshot)
 """
@@ -26,13 +26,29 @@ def main():
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(origin + "/")
         page.wait_for_selector('[data-testid="status"][data-state="ready"]', timeout=120_000)
-        page.select_option('[data-testid="sample-select"]', "boston")
-        page.wait_for_selector('[data-testid="target-select"] option[value="MEDV"]', state="attached")
+        page.select_option('[data-testid="sample-select"]', "spirals")
+        page.wait_for_function("() => document.querySelector('[data-testid=target-select]').value === 'label'")
+        page.click('[data-testid="add-layer"]')
+        page.fill('[data-testid="hidden-units"]', "16")
+        page.fill('[data-testid="hidden-units-2"]', "16")
+        page.select_option('[data-testid="activation-select"]', "tanh")
+        page.fill('[data-testid="learning-rate"]', "0.01")
+        page.fill('[data-testid="epochs"]', "300")
         page.click('[data-testid="train-button"]')
         page.wait_for_selector('[data-testid="status"][data-state="done"]', timeout=120_000)
-        target = out / "screenshot-trained.png"
-        page.screenshot(path=str(target), full_page=False)
-        print(f"wrote {target.relative_to(ROOT)}")
+        page.click('[data-testid="gradcheck-button"]')
+        page.wait_for_selector('[data-testid="gradcheck-table"] tbody tr')
+        shots = {
+            "screenshot-trained.png": "#train-heading",
+            "screenshot-results.png": "#results-heading",
+            "screenshot-network.png": "#network-heading",
+        }
+        for name, heading in shots.items():
+            page.locator(heading).scroll_into_view_if_needed()
+            page.evaluate("(h) => document.querySelector(h).scrollIntoView({block: 'start'})", heading)
+            target = out / name
+            page.screenshot(path=str(target), full_page=False)
+            print(f"wrote {target.relative_to(ROOT)}")
         browser.close()
     server.shutdown()
 

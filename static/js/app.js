@@ -1,13 +1,33 @@
-// Wiring: page events → engine calls → views. One direction of flow:
-// data → graph → trainer → events → views.
+// Wiring only: page events → engine calls → views. The views and panels are
+// small modules; the engine (Python, in a worker) holds the data and the model.
 import { connectEngine } from "./engine.js";
-import * as views from "./views.js";
+import { $, el, downloadText } from "./dom.js";
+import { DEFAULTS, fromHash, toHash } from "./state.js";
+import * as dataPanel from "./data-panel.js";
+import * as modelPanel from "./model-panel.js";
+import { createLossChart } from "./loss-chart.js";
+import * as results from "./results-view.js";
+import * as table from "./table-view.js";
+import * as network from "./network-view.js";
+import { drawBoundary } from "./boundary-heatmap.js";
 
-// Training runs in slices this long, so Stop waits at most one slice.
+// Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
-const SAMPLES = { boston: { url: "./static/data/boston.csv", name: "boston.csv", target: "MEDV" } };
+// Weights and the 2-D grid travel from the worker every this many slices: drawing stays cheap.
+const REDRAW_EVERY_SLICES = 4;
 const LOAD_TIMEOUT_MS = 120_000;
-const $ = (id) => document.getElementById(id);
+const REAL_SAMPLES = {
+  boston: { file: "boston.csv", target: "MEDV" },
+  iris: { file: "iris.csv", target: "species" },
+  wine: { file: "wine.csv", target: "class" },
+  breast_cancer: { file: "breast_cancer.csv", target: "diagnosis" },
+  diabetes: { file: "diabetes.csv", target: "progression" },
+};
+const TOY_DATA_SEED = 0;
+const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
+
+// phase: idle (no run), training, paused, done (stopped or finished)
+const app = { engine: null, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -17,140 +37,468 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-const state = { engine: null, hasData: false, training: false, stopRequested: false };
-
-function setBusy(training) {
-  state.training = training;
-  $("train-button").disabled = training || !state.hasData;
-  $("stop-button").disabled = !training;
-  for (const id of ["file-input", "sample-select", "target-select"]) $(id).disabled = training || (id === "target-select" && !state.hasData);
+function showStatus(state, text, run = app.phase) {
+  const status = $("status");
+  status.dataset.state = state;
+  status.dataset.run = run;
+  status.textContent = text;
 }
 
+function showError(message) {
+  const box = document.querySelector('[data-testid="error-message"]');
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+function updateControls() {
+  const { phase, hasData, hasModel } = app;
+  const running = phase === "training";
+  $("train-button").disabled = running || phase === "paused" || !hasData;
+  $("pause-button").disabled = !running;
+  $("resume-button").disabled = phase !== "paused";
+  $("step-button").disabled = phase !== "paused" && phase !== "done";
+  $("stop-button").disabled = !running && phase !== "paused";
+  $("reset-button").disabled = phase === "idle" || running;
+  for (const id of ["file-input", "sample-select", "model-file-input"]) $(id).disabled = running;
+  $("target-select").disabled = running || !hasData;
+  $("download-model").disabled = running || !hasModel;
+  $("what-if-button").disabled = running || !hasModel;
+  $("gradcheck-button").disabled = running;
+  $("download-predictions").disabled = running || phase === "idle";
+}
+
+// -- data -----------------------------------------------------------------------------
 function readConfig() {
   return {
     target: $("target-select").value,
-    hidden_units: $("hidden-units").value,
-    learning_rate: $("learning-rate").value,
-    epochs: $("epochs").value,
-    batch_size: $("batch-size").value,
-    seed: $("seed").value,
+    features: dataPanel.chosenFeatures(),
+    task: $("task-select").value,
+    test_fraction: $("test-fraction").value,
+    scaling: $("scaling-select").value,
+    ...modelPanel.readModelSettings(),
   };
 }
 
-async function loadText(text, name, preferredTarget) {
-  const answer = await state.engine.loadCsv(text, name);
-  if (!answer.ok) {
-    // the engine kept the table it had; so does the page
-    views.showError(`Could not load ${name}: ${answer.error}`);
-    return;
+// The hash holds a sample's name and its column choices, never anything from a user's file.
+function shareHash() {
+  const config = readConfig();
+  if (!app.sample) {
+    delete config.target;
+    delete config.features;
   }
-  views.showError("");
-  state.hasData = true;
-  views.renderDatasetInfo(answer);
-  const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
-  views.renderTargetOptions(answer.columns, target);
-  setBusy(false);
-  views.showStatus("ready", `Ready: ${name} loaded. Choose the column to predict and press Train.`);
+  return toHash({ sample: app.sample, ...config });
 }
 
-async function onFileChosen(event) {
-  const file = event.target.files[0];
+function updateShareLink() {
+  $("share-link").href = shareHash();
+}
+
+function showLoaded(answer, preferredTarget, preferredFeatures) {
+  showError("");
+  app.hasData = true;
+  app.columns = answer.columns;
+  app.previewRow = answer.preview[0] || null;
+  dataPanel.showDataset(answer);
+  const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
+  dataPanel.showTargetOptions(answer.columns, target);
+  dataPanel.showFeatures(answer.columns, target, preferredFeatures);
+  updateControls();
+  updateShareLink();
+  showStatus("ready", `Ready: ${answer.name} loaded. Choose the column to predict and press Train.`);
+}
+
+async function loadText(text, name, preferredTarget = null, preferredFeatures = null) {
+  const answer = await app.engine.loadCsv(text, name);
+  if (!answer.ok) {
+    // the engine kept the table it had; so does the page
+    showError(`Could not load ${name}: ${answer.error}`);
+    return false;
+  }
+  showLoaded(answer, preferredTarget, preferredFeatures);
+  return true;
+}
+
+async function loadFile(file) {
   if (!file) return;
-  $("sample-select").value = "";
   let text;
   try {
     text = await file.text();
   } catch (error) {
-    views.showError(`Could not read ${file.name}: ${error.message}. Choose the file again.`);
+    showError(`Could not read ${file.name}: ${error.message}. Choose the file again.`);
     return;
   }
-  await loadText(text, file.name, null);
+  if (await loadText(text, file.name)) {
+    app.sample = "";
+    $("sample-select").value = "";
+    updateShareLink();
+  }
 }
 
-async function onSampleChosen(event) {
-  const sample = SAMPLES[event.target.value];
-  if (!sample) return;
-  const response = await fetch(sample.url);
-  if (!response.ok) {
-    views.showError(`Could not fetch the sample ${sample.name} (HTTP ${response.status}); reload the page.`);
-    return;
+async function loadSample(name, preferredTarget = null, preferredFeatures = null) {
+  if (TOY_SAMPLES.includes(name)) {
+    // the toy data's own seed is fixed, so a link (sample name + settings) always names the same table
+    const answer = await app.engine.loadSample(name, TOY_DATA_SEED);
+    if (!answer.ok) {
+      showError(answer.error);
+      return false;
+    }
+    app.sample = name;
+    showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
+    return true;
   }
-  await loadText(await response.text(), sample.name, sample.target);
+  const sample = REAL_SAMPLES[name];
+  if (!sample) return false;
+  const response = await fetch(`./static/data/${sample.file}`);
+  if (!response.ok) {
+    showError(`Could not fetch the sample ${sample.file} (HTTP ${response.status}); reload the page.`);
+    return false;
+  }
+  const loaded = await loadText(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
+  if (loaded) app.sample = name;
+  updateShareLink();
+  return loaded;
+}
+
+// -- training ---------------------------------------------------------------------------
+function showProgress(epoch, loss) {
+  $("epoch-counter").textContent = String(epoch);
+  $("epoch-total").textContent = app.started ? `of ${app.started.config.epochs}` : "";
+  $("loss-value").textContent = loss === null || loss === undefined ? "–" : Number(loss).toFixed(4).replace(/\.?0+$/, "") || "0";
+}
+
+function showTiming() {
+  const t = app.timing;
+  const seconds = t.elapsedMs / 1000;
+  $("elapsed").textContent = `${seconds.toFixed(1)} s`;
+  $("samples-per-second").textContent =
+    seconds > 0 ? `${Math.round((t.epochs * app.started.n_train) / seconds)} samples/s` : "– samples/s";
+}
+
+function takeEpochs(answer) {
+  if (!answer.epochs.length) return;
+  const last = answer.epochs[answer.epochs.length - 1];
+  app.timing.epochs += answer.epochs.length;
+  showProgress(last[0], last[1]);
+  app.chart.append(answer.epochs);
+}
+
+async function redrawModelViews() {
+  const view = await app.engine.networkView();
+  if (view.ok) {
+    network.showNodes(view.nodes);
+    network.showNeurons(view);
+  }
+  if (app.started && app.started.features.length === 2) {
+    const grid = await app.engine.grid(40);
+    if (grid.ok) {
+      $("boundary-view").hidden = false;
+      drawBoundary($("boundary-canvas"), grid);
+      $("boundary-note").textContent = `${grid.features[0]} → across, ${grid.features[1]} ↑ up; ${
+        grid.task === "regression" ? "colour: predicted value (blue low, orange high)" : "colour: predicted class"
+      }`;
+    }
+  }
 }
 
 async function onTrain() {
   const config = readConfig();
-  const started = await state.engine.start(config);
+  const started = await app.engine.start(config);
   if (!started.ok) {
-    views.showError(started.error);
+    showError(started.error);
     return;
   }
-  views.showError("");
-  views.clearResults();
-  views.renderGraphOrder(started.nodes);
-  state.chart.reset();
-  const total = started.config.epochs;
-  views.renderProgress(0, total, null);
-  setBusy(true);
-  state.stopRequested = false;
-  views.showStatus("training", `Training on ${started.n_train} rows (${started.n_test} held out for testing)…`);
-  let epoch = 0;
+  showError("");
+  app.started = started;
+  app.target = started.config.target;
+  app.features = started.features;
+  app.hasModel = true;
+  history.replaceState(null, "", shareHash());
+  updateShareLink();
+  dataPanel.showTask(started);
+  results.clearResults();
+  table.clearPredictions();
+  app.chart.reset();
+  $("boundary-view").hidden = started.features.length !== 2;
+  showProgress(0, null);
+  app.timing = { elapsedMs: 0, epochs: 0 };
+  showWhatIf(started.features);
+  await redrawModelViews();
+  await runSlices();
+}
+
+async function runSlices() {
+  app.phase = "training";
+  updateControls();
+  showStatus("training", `Training on ${app.started.n_train} rows (${app.started.n_test} held out for testing)…`);
+  let slices = 0;
   let failure = null;
-  while (!state.stopRequested) {
-    const slice = await state.engine.trainFor(SLICE_MS);
+  let finished = false;
+  while (app.phase === "training") {
+    const begun = performance.now();
+    const slice = await app.engine.trainFor(SLICE_MS);
+    app.timing.elapsedMs += performance.now() - begun;
     if (!slice.ok) {
       failure = slice.error;
       break;
     }
-    if (slice.epochs.length) {
-      const [lastEpoch, lastLoss] = slice.epochs[slice.epochs.length - 1];
-      epoch = lastEpoch;
-      views.renderProgress(lastEpoch, total, lastLoss);
-      state.chart.append(slice.epochs);
+    takeEpochs(slice);
+    showTiming();
+    if (++slices % REDRAW_EVERY_SLICES === 0) await redrawModelViews();
+    if (slice.finished) {
+      finished = true;
+      break;
     }
-    if (slice.finished) break;
   }
-  setBusy(false);
   if (failure) {
-    views.showError(failure);
-    views.showStatus("error", "Training stopped with an error. Ready to train again.");
+    app.phase = "done";
+    updateControls();
+    showError(failure);
+    showStatus("error", "Training stopped with an error. Ready to train again.");
     return;
   }
-  const results = await state.engine.results();
-  if (!results.ok) {
-    views.showError(results.error);
-    views.showStatus("error", "Could not compute the results. Ready to train again.");
+  if (app.phase === "paused") {
+    updateControls();
+    showStatus("ready", `Paused after epoch ${$("epoch-counter").textContent}. Ready to resume, step or stop; the learning rate can be changed.`);
     return;
   }
-  views.renderResults(results);
-  const how = state.stopRequested ? `Stopped after epoch ${epoch}` : `Trained ${epoch} epochs`;
-  const score =
-    results.task === "regression" ? `Test R² ${results.r2.toFixed(4)}` : `Test accuracy ${results.accuracy.toFixed(4)}`;
-  views.showStatus("done", `${how}. ${score}. Ready to train again.`);
+  app.phase = "done";
+  await finishRun(finished ? "Trained" : "Stopped after epoch");
 }
 
-function onStop() {
-  state.stopRequested = true;
-  $("stop-button").disabled = true;
+async function finishRun(how) {
+  updateControls();
+  await redrawModelViews();
+  const answer = await app.engine.results();
+  if (!answer.ok) {
+    showError(answer.error);
+    showStatus("error", "Could not compute the results. Ready to train again.");
+    return;
+  }
+  results.showResults(answer);
+  table.showPredictions(answer.rows, answer.target);
+  const score = answer.task === "regression" ? `Test R² ${answer.r2.toFixed(4)}` : `Test accuracy ${answer.accuracy.toFixed(4)}`;
+  const epochs = how === "Trained" ? `Trained ${answer.epoch} epochs` : `${how} ${answer.epoch}`;
+  showStatus("done", `${epochs}. ${score}. Ready to train again.`);
+}
+
+function onPause() {
+  if (app.phase === "training") app.phase = "paused";
+}
+
+async function applyLearningRate() {
+  const answer = await app.engine.setLearningRate($("learning-rate").value);
+  if (!answer.ok) {
+    showError(answer.error);
+    return false;
+  }
+  return true;
+}
+
+async function onResume() {
+  if (app.phase !== "paused" || !(await applyLearningRate())) return;
+  showError("");
+  await runSlices();
+}
+
+async function onStep() {
+  if (app.phase !== "paused" && app.phase !== "done") return;
+  if (!(await applyLearningRate())) return;
+  const begun = performance.now();
+  const answer = await app.engine.step();
+  app.timing.elapsedMs += performance.now() - begun;
+  if (!answer.ok) {
+    showError(answer.error);
+    return;
+  }
+  takeEpochs(answer);
+  showTiming();
+  await redrawModelViews();
+  if (app.phase === "done") await finishRun("Stepped to epoch");
+  else showStatus("ready", `Paused after epoch ${answer.epoch}. Ready to resume, step or stop.`);
+}
+
+async function onStop() {
+  if (app.phase === "training") {
+    app.phase = "stopping"; // the slice loop sees it and finishes the run
+    $("stop-button").disabled = true;
+  } else if (app.phase === "paused") {
+    app.phase = "done";
+    await finishRun("Stopped after epoch");
+  }
+}
+
+function onReset() {
+  app.phase = "idle";
+  app.started = null;
+  app.chart.reset();
+  showProgress(0, null);
+  results.clearResults();
+  table.clearPredictions();
+  $("boundary-view").hidden = true;
+  updateControls();
+  showStatus("ready", "Ready: the run was cleared. Press Train to start again.");
+}
+
+// -- prediction, save and load -------------------------------------------------------------
+function showWhatIf(features) {
+  const fields = features.map((name, i) => {
+    const id = `what-if-${i}`;
+    const input = el("input", null, { id, type: "text", "data-testid": "what-if-field" });
+    input.name = name;
+    const at = app.columns.indexOf(name);
+    input.value = app.previewRow && at >= 0 ? app.previewRow[at] : "";
+    return [el("label", name, { for: id }), input];
+  });
+  $("what-if-fields").replaceChildren(...fields.flat());
+  $("what-if-result").textContent = "";
+}
+
+async function onWhatIf(event) {
+  event.preventDefault();
+  const values = {};
+  for (const input of $("what-if-fields").querySelectorAll("input")) values[input.name] = input.value;
+  const answer = await app.engine.predictRow(values);
+  if (!answer.ok) {
+    showError(`The what-if row could not be predicted: ${answer.error}`);
+    return;
+  }
+  showError("");
+  $("what-if-result").textContent = `Predicted ${app.target}: ${answer.prediction}`;
+}
+
+async function onPredictFile(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  const answer = await app.engine.predictCsv(await file.text(), file.name);
+  event.target.value = "";
+  if (!answer.ok) {
+    showError(`Could not predict ${file.name}: ${answer.error}`);
+    return;
+  }
+  showError("");
+  const shown = answer.rows.slice(0, table.PAGE_ROWS);
+  const header = el("tr");
+  for (const name of [...answer.columns, `predicted ${answer.target}`]) header.append(el("th", name, { scope: "col" }));
+  $("new-predictions-table").tHead.replaceChildren(header);
+  $("new-predictions-table").tBodies[0].replaceChildren(
+    ...shown.map((cells, i) => {
+      const tr = el("tr");
+      for (const cell of [...cells, answer.predictions[i]]) tr.append(el("td", cell));
+      return tr;
+    }),
+  );
+  const more = answer.n_rows > shown.length ? ` The first ${shown.length} are shown.` : "";
+  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more} ${answer.notes.join(". ")}`.trim();
+  $("new-predictions-table").dataset.predictions = JSON.stringify(answer.predictions);
+}
+
+async function onDownloadModel() {
+  const answer = await app.engine.modelJson();
+  if (!answer.ok) {
+    showError(answer.error);
+    return;
+  }
+  downloadText(answer.text, "fcnn-model.json", "application/json");
+}
+
+async function onModelFile(event) {
+  const file = event.target.files[0];
+  if (!file) return;
+  const answer = await app.engine.loadModel(await file.text());
+  event.target.value = "";
+  if (!answer.ok) {
+    showError(`Could not load ${file.name}: ${answer.error}`);
+    return;
+  }
+  showError("");
+  app.hasModel = true;
+  app.target = answer.target;
+  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${answer.task}) from ${answer.features.join(", ")}.`;
+  showWhatIf(answer.features);
+  updateControls();
+  await redrawModelViews();
+}
+
+async function onGradientCheck() {
+  $("gradcheck-button").disabled = true;
+  const answer = await app.engine.gradientReport();
+  $("gradcheck-button").disabled = false;
+  if (!answer.ok) {
+    showError(answer.error);
+    return;
+  }
+  network.showGradientReport(answer);
+}
+
+// -- start-up -----------------------------------------------------------------------------
+function wire() {
+  $("file-input").addEventListener("change", (e) => loadFile(e.target.files[0]));
+  const zone = $("drop-zone");
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    if (app.engine && app.phase !== "training") loadFile(e.dataTransfer.files[0]);
+  });
+  $("sample-select").addEventListener("change", (e) => e.target.value && loadSample(e.target.value));
+  $("target-select").addEventListener("change", (e) => dataPanel.showFeatures(app.columns, e.target.value, null));
+  $("add-layer").addEventListener("click", () => { modelPanel.addLayer(); updateShareLink(); });
+  $("remove-layer").addEventListener("click", () => { modelPanel.removeLayer(); updateShareLink(); });
+  document.querySelector("main").addEventListener("change", updateShareLink);
+  modelPanel.linkLearningRate();
+  $("train-button").addEventListener("click", onTrain);
+  $("pause-button").addEventListener("click", onPause);
+  $("resume-button").addEventListener("click", onResume);
+  $("step-button").addEventListener("click", onStep);
+  $("stop-button").addEventListener("click", onStop);
+  $("reset-button").addEventListener("click", onReset);
+  $("page-prev").addEventListener("click", () => table.turnPage(-1));
+  $("page-next").addEventListener("click", () => table.turnPage(1));
+  $("download-predictions").addEventListener("click", () =>
+    downloadText(table.predictionsCsv(app.target), "fcnn-predictions.csv", "text/csv"),
+  );
+  $("predict-file-input").addEventListener("change", onPredictFile);
+  $("what-if-form").addEventListener("submit", onWhatIf);
+  $("download-model").addEventListener("click", onDownloadModel);
+  $("model-file-input").addEventListener("change", onModelFile);
+  $("gradcheck-button").addEventListener("click", onGradientCheck);
+}
+
+async function applyHash() {
+  const config = fromHash(location.hash);
+  modelPanel.applyModelSettings({ ...DEFAULTS, ...config });
+  if (config.sample) {
+    $("sample-select").value = config.sample;
+    await loadSample(config.sample, config.target || null, config.features || null);
+  }
 }
 
 async function main() {
   const loadingStarted = performance.now();
+  let stage = "Loading the runtime";
+  const stages = $("load-stages");
+  const onStage = (text) => {
+    for (const item of stages.children) item.dataset.done = "true";
+    stages.append(el("li", text, { "data-testid": "load-stage" }));
+    stage = text;
+  };
   const ticker = setInterval(() => {
     const seconds = ((performance.now() - loadingStarted) / 1000).toFixed(0);
-    views.showStatus("loading", `Loading the Python runtime (Pyodide, numpy, fcnn)… ${seconds} s`);
+    showStatus("loading", `${stage}… ${seconds} s`);
   }, 500);
-  state.chart = views.createLossChart($("loss-chart"));
-  $("file-input").addEventListener("change", onFileChosen);
-  $("sample-select").addEventListener("change", onSampleChosen);
-  $("train-button").addEventListener("click", onTrain);
-  $("stop-button").addEventListener("click", onStop);
-  setBusy(false);
+  app.chart = createLossChart($("loss-chart"));
+  modelPanel.showLayers(DEFAULTS.hidden_layers);
+  wire();
+  updateControls();
   try {
-    state.engine = await withTimeout(connectEngine(), LOAD_TIMEOUT_MS);
+    app.engine = await withTimeout(connectEngine(onStage), LOAD_TIMEOUT_MS);
   } catch (error) {
-    views.showStatus("error", "The Python runtime did not start.");
-    views.showError(
+    showStatus("error", "The Python runtime did not start.");
+    showError(
       `${error.message} Reload the page; if it happens again, rebuild the runtime with \`make vendor\` ` +
         "and check the browser console.",
     );
@@ -158,9 +506,14 @@ async function main() {
   } finally {
     clearInterval(ticker);
   }
+  for (const item of stages.children) item.dataset.done = "true";
+  stages.hidden = true;
   const seconds = ((performance.now() - loadingStarted) / 1000).toFixed(1);
   document.body.dataset.readyMs = String(Math.round(performance.now() - loadingStarted));
-  views.showStatus("ready", `Ready (runtime loaded in ${seconds} s). Choose a CSV file or a sample.`);
+  await applyHash();
+  updateControls();
+  if (!app.hasData) showStatus("ready", `Ready (runtime loaded in ${seconds} s). Choose a CSV file or a sample.`);
+  window.addEventListener("hashchange", () => location.reload());
 }
 
 main();

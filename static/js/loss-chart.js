@@ -1,0 +1,38 @@
+// The live loss chart (uPlot, vendored): training and validation loss by epoch.
+export function createLossChart(container) {
+  const epochs = [];
+  const train = [];
+  const validation = [];
+  const width = () => Math.max(260, Math.min(container.clientWidth - 8, 900));
+  const plot = new window.uPlot(
+    {
+      width: width(),
+      height: 220,
+      scales: { x: { time: false } },
+      axes: [{ label: "epoch" }, { label: "loss" }],
+      series: [
+        { label: "epoch" },
+        { label: "training loss", stroke: "#1f77b4", width: 2 },
+        { label: "validation loss", stroke: "#ff7f0e", width: 2, dash: [6, 4] },
+      ],
+    },
+    [epochs, train, validation],
+    container,
+  );
+  window.addEventListener("resize", () => plot.setSize({ width: width(), height: 220 }));
+  return {
+    reset() {
+      epochs.length = train.length = validation.length = 0;
+      plot.setData([epochs, train, validation]);
+    },
+    append(points) {
+      for (const [epoch, loss, val] of points) {
+        epochs.push(epoch);
+        train.push(loss);
+        validation.push(val);
+      }
+      plot.setData([epochs, train, validation]);
+    },
+    points: () => epochs.length,
+  };
+}

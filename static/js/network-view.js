@@ -1,0 +1,54 @@
+// The network drawn two ways: the node graph in topological order (name, kind, shape),
+// and a neuron view where edges are weights, blue positive, orange negative, thicker when larger.
+import { $, el, formatNumber, row, svg } from "./dom.js";
+
+const MAX_NEURONS_DRAWN = 24; // a wide layer shows its first neurons; the edges to the rest are skipped
+
+export function showNodes(nodes) {
+  $("node-list").replaceChildren(
+    ...nodes.map((n) => el("li", `${n.name} · ${n.kind}${n.shape.length ? " · " + n.shape.join("×") : ""}`, { "data-testid": "graph-node" })),
+  );
+  $("graph-line").textContent = "graph in topological order: " + nodes.map((n) => `${n.name} (${n.kind})`).join(" → ");
+}
+
+export function showNeurons(view) {
+  const canvas = $("neuron-view");
+  const width = 640;
+  const height = 260;
+  const layers = view.sizes.length;
+  const column = (l) => 30 + (l * (width - 60)) / Math.max(1, layers - 1);
+  const shown = view.sizes.map((s) => Math.min(s, MAX_NEURONS_DRAWN));
+  const place = (l, i) => 20 + ((i + 0.5) * (height - 40)) / shown[l];
+  let strongest = 1e-12;
+  for (const edges of view.edges) for (const e of edges) strongest = Math.max(strongest, Math.abs(e[2]));
+  const parts = [];
+  view.edges.forEach((edges, l) => {
+    for (const [from, to, weight] of edges) {
+      if (from >= shown[l] || to >= shown[l + 1]) continue;
+      parts.push(
+        svg("line", {
+          x1: column(l), y1: place(l, from), x2: column(l + 1), y2: place(l + 1, to),
+          stroke: weight >= 0 ? "#1f77b4" : "#ff7f0e",
+          "stroke-width": (0.3 + 3.5 * (Math.abs(weight) / strongest)).toFixed(2),
+          "stroke-opacity": "0.7",
+          "data-testid": "neuron-edge",
+        }),
+      );
+    }
+  });
+  view.sizes.forEach((size, l) => {
+    for (let i = 0; i < shown[l]; i++) parts.push(svg("circle", { cx: column(l), cy: place(l, i), r: 4, fill: "#333", "data-testid": "neuron" }));
+    const label = svg("text", { x: column(l), y: height - 4, "text-anchor": "middle", "font-size": "11" });
+    label.textContent = size > shown[l] ? `${size} (${shown[l]} shown)` : String(size);
+    parts.push(label);
+  });
+  canvas.replaceChildren(...parts);
+}
+
+export function showGradientReport(answer) {
+  const rows = [];
+  for (const report of answer.reports) {
+    for (const node of report.nodes) rows.push(row([report.network, node.node, node.kind, formatNumber(node.max_relative_error)]));
+  }
+  $("gradcheck-table").tBodies[0].replaceChildren(...rows);
+}
