@@ -45,6 +45,7 @@ class PageGuard:
         self.page_errors = []
         self.tracebacks = []
         self.console = []
+        self.csp_violations = []
         page.context.on("request", self._on_request)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         page.on("console", self._on_console)
@@ -59,6 +60,8 @@ class PageGuard:
         self.console.append(f"{message.type}: {text}")
         if "Traceback (most recent call last)" in text or "PythonError" in text:
             self.tracebacks.append(text)
+        if "Content Security Policy" in text:
+            self.csp_violations.append(text)
 
     def problems(self):
         found = []
@@ -68,4 +71,6 @@ class PageGuard:
             found.append(f"uncaught page errors: {self.page_errors}")
         if self.tracebacks:
             found.append(f"Python tracebacks in the console: {self.tracebacks}")
+        if self.csp_violations:
+            found.append(f"Content-Security-Policy violations: {self.csp_violations}")
         return found
