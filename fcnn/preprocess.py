@@ -511,12 +511,7 @@ class FeaturePipeline:
         ``report`` and ``notes`` describe the training data and are not saved.
         """
         thing = "feature pipeline"
-        if not isinstance(saved, Mapping):
-            raise _invalid(f"it is a {type(saved).__name__}, not a dict", thing)
-        if saved.get("format") != "fcnn.FeaturePipeline":
-            raise _invalid("its 'format' is not 'fcnn.FeaturePipeline'", thing)
-        if saved.get("version") != FORMAT_VERSION:
-            raise _invalid(f"its version is {saved.get('version')!r}, this fcnn reads version {FORMAT_VERSION}", thing)
+        _check_saved_header(saved, "fcnn.FeaturePipeline", thing)
         scaling, missing = saved.get("scaling"), saved.get("missing")
         if scaling not in SCALINGS:
             raise _invalid(f"'scaling' is {scaling!r}, not one of {', '.join(SCALINGS)}", thing)
@@ -543,6 +538,16 @@ class FeaturePipeline:
         pipeline.input_names = names
         pipeline.notes, pipeline.report = [], {}
         return pipeline
+
+
+def _check_saved_header(saved, expected_format, thing):
+    """The checks every saved part starts with: a dict, of the right format and version."""
+    if not isinstance(saved, Mapping):
+        raise _invalid(f"it is a {type(saved).__name__}, not a dict", thing)
+    if saved.get("format") != expected_format:
+        raise _invalid(f"its 'format' is not {expected_format!r}", thing)
+    if saved.get("version") != FORMAT_VERSION:
+        raise _invalid(f"its version is {saved.get('version')!r}, this fcnn reads version {FORMAT_VERSION}", thing)
 
 
 def _finite_number(value):
@@ -609,12 +614,7 @@ class TargetEncoder:
     def from_dict(saved):
         """A fitted encoder from ``to_dict()``'s output; DataError if it is malformed."""
         thing = "target encoder"
-        if not isinstance(saved, Mapping):
-            raise _invalid(f"it is a {type(saved).__name__}, not a dict", thing)
-        if saved.get("format") != "fcnn.TargetEncoder":
-            raise _invalid("its 'format' is not 'fcnn.TargetEncoder'", thing)
-        if saved.get("version") != FORMAT_VERSION:
-            raise _invalid(f"its version is {saved.get('version')!r}, this fcnn reads version {FORMAT_VERSION}", thing)
+        _check_saved_header(saved, "fcnn.TargetEncoder", thing)
         name = saved.get("name")
         if not isinstance(name, str):
             raise _invalid("'name' is not text", thing)
