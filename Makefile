@@ -51,3 +51,16 @@ screenshot: vendor chromium $(VENV)/.installed
 
 clean:
 	rm -rf static/vendor $(VENV) .pytest_cache
+
+# dist/site/: the one folder to put on any static host (see README, "Hosting and offline use").
+.PHONY: site serve-site bench-startup
+site: vendor
+	$(PYTHON) scripts/build_site.py --out dist/site
+
+serve-site: site
+	@echo "dist/site is served on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory dist/site
+
+# Start-up benchmark: cold and warm loads of dist/site beside a plain PyScript page (the floor).
+bench-startup: site chromium $(VENV)/.installed
+	$(PY) scripts/bench_startup.py
