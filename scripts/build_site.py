@@ -150,9 +150,11 @@ def _with_dependencies(names: list[str], lock: dict) -> list[str]:
     return sorted(out)
 
 
-def site_version(entries: dict[str, str]) -> str:
-    """One hash of every (path, sha256): changes whenever any file of the site changes."""
+def site_version(entries: dict[str, str], worker: str = "") -> str:
+    """One hash of every (path, sha256) and of the service worker's code: changes whenever
+    any file of the site changes."""
     text = "\n".join(f"{rel} {digest}" for rel, digest in sorted(entries.items()))
+    text += "\nsw.js " + sha256_bytes(worker.encode())
     return sha256_bytes(text.encode())[:16]
 
 
@@ -205,7 +207,8 @@ def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, qui
                 data = page_html(data.decode("utf-8"), files).encode("utf-8")
             contents[rel] = data
         digests = {rel: sha256_bytes(data) for rel, data in contents.items()}
-        version = site_version(digests)
+        template = SW_TEMPLATE.read_text(encoding="utf-8")
+        version = site_version(digests, template)
         manifest = [
             {
                 "path": rel,
@@ -216,7 +219,7 @@ def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, qui
             }
             for rel in sorted(contents)
         ]
-        contents["sw.js"] = sw_source(SW_TEMPLATE.read_text(encoding="utf-8"), version, manifest).encode("utf-8")
+        contents["sw.js"] = sw_source(template, version, manifest).encode("utf-8")
         for rel, data in contents.items():
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)

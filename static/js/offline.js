@@ -2,7 +2,8 @@
 //
 // Only dist/site (made by `make site`) registers it: its index.html carries
 // <meta name="fcnn-site">. The repository served by `make serve` registers
-// nothing, so editing a file and reloading always shows the edit (see sw.js).
+// nothing, so editing a file and reloading always shows the edit (see
+// scripts/site/sw.js for how a worker left over from a built site removes itself).
 //
 // Registration waits until the page says it is ready (body[data-ready-ms]), so
 // the first visit's precaching does not compete with loading the runtime.
