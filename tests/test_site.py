@@ -60,6 +60,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
         "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/worker.py",
         "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
         "static/js/app.js", "static/js/engine.js", "static/js/views.js", "static/js/offline.js",
+        "static/js/pyodide-start.mjs",
         "static/vendor/fcnn.zip",
         "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
         "static/vendor/uplot/uPlot.iife.min.js", "static/vendor/uplot/uPlot.min.css",
@@ -71,7 +72,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
     # everything else is one of: PyScript's chunks, licences and notes, sample data
     allowed = re.compile(
         r"^(static/vendor/pyscript/[\w.-]+\.js|static/vendor/(pyscript|uplot)/LICENSE"
-        r"|static/vendor/pyodide/package\.json|static/data/[\w.-]+|static/(js|css)/[\w.-]+\.(js|css))$"
+        r"|static/vendor/pyodide/package\.json|static/data/[\w.-]+|static/(js|css)/[\w.-]+\.(m?js|css))$"
     )
     extra = sorted(f for f in files - needed if not allowed.match(f))
     assert not extra, f"files the page does not need: {extra}"
@@ -142,9 +143,19 @@ CONTROLLED_BY = """async (version) => {
         const channel = new MessageChannel();
         channel.port1.onmessage = (e) => resolve(e.data);
         worker.postMessage("fcnn-version", [channel.port2]);
+        setTimeout(() => resolve(null), 2000); // a worker being replaced may not answer
     });
     return answer === version;
 }"""
+
+
+WORKER_STATE = """async () => ({
+    controller: navigator.serviceWorker.controller && navigator.serviceWorker.controller.state,
+    registrations: (await navigator.serviceWorker.getRegistrations()).map((r) => ({
+        active: r.active && r.active.state, waiting: r.waiting && r.waiting.state, installing: r.installing && r.installing.state,
+    })),
+    caches: await caches.keys(),
+})"""
 
 
 def poll(page, expression, arg=None, timeout=60.0, interval=0.25):
@@ -156,7 +167,8 @@ def poll(page, expression, arg=None, timeout=60.0, interval=0.25):
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
+            state = page.evaluate(WORKER_STATE)
+            raise AssertionError(f"still false after {timeout} s: {expression}\nservice workers: {state}")
         page.wait_for_timeout(interval * 1000)
 
 
@@ -199,6 +211,8 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         wait_offline_ready(page)
         version = build_site.read_build(built_site)["version"]
         assert cache_names(page) == [f"fcnn-{version}"]
+        # the first start also kept a memory snapshot of the booted Pyodide
+        poll(page, "async () => (await caches.keys()).some(n => n.startsWith('pyodide-snapshot-'))")
 
         # cut the network twice over: the browser is offline and the server is gone
         page.context.set_offline(True)
@@ -216,6 +230,9 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         assert served and all(from_sw for url, from_sw in served if url.startswith(server.origin)), served
         assert not bad, bad
         assert not guard.problems(), guard.problems()
+        # ... and the offline start restored it instead of booting Pyodide again
+        snapshot_lines = [m for m in guard.console if "snapshot" in m]
+        assert len(snapshot_lines) == 1 and "restored from its memory snapshot" in snapshot_lines[0], guard.console
     finally:
         server.stop()
 
