@@ -53,7 +53,7 @@ clean:
 	rm -rf static/vendor $(VENV) .pytest_cache
 
 # dist/site/: the one folder to put on any static host (see README, "Hosting and offline use").
-.PHONY: site serve-site bench-startup
+.PHONY: site serve-site bench-startup clean-site
 site: vendor
 	$(PYTHON) scripts/build_site.py --out dist/site
 
@@ -67,3 +67,6 @@ serve-site: site
 # Start-up benchmark: cold and warm loads of dist/site beside a plain PyScript page (the floor).
 bench-startup: site chromium $(VENV)/.installed
 	$(PY) scripts/bench_startup.py
+
+clean-site:
+	rm -rf dist/site

@@ -205,6 +205,8 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         bad = []
         page.context.on("response", lambda r: r.status >= 400 and bad.append(f"{r.status} {r.url}"))
         guard = open_guarded(page, server.origin)
+        # a plain static server sends no COOP/COEP headers, and the app needs none
+        assert page.evaluate("crossOriginIsolated") is False
         # installable: the only objection left is Playwright's incognito context
         errors = page.context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
         assert {e["errorId"] for e in errors} <= {"in-incognito"}, errors
