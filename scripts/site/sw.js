@@ -99,13 +99,14 @@ function cacheKey(request) {
 // worker asks for sw.js itself, bypassing every cache. If the origin answers
 // 404/410, or with a script that is not a built fcnn worker, this worker
 // deletes its caches, unregisters and reloads the pages it controls. Offline,
-// redirected (captive portal) or failed answers change nothing.
+// slow, redirected (captive portal) or failed answers change nothing.
 async function removeIfSiteIsGone(pageId) {
   let response;
   try {
-    response = await fetch(new URL("sw.js", SCOPE), { cache: "no-store" });
+    // a slow answer must not hold the navigation's event open (it would delay updates)
+    response = await fetch(new URL("sw.js", SCOPE), { cache: "no-store", signal: AbortSignal.timeout(5000) });
   } catch (_) {
-    return; // offline
+    return; // offline, or no answer in time
   }
   if (response.redirected) return;
   let gone = response.status === 404 || response.status === 410;
@@ -143,7 +144,7 @@ self.addEventListener("fetch", (event) => {
   );
 });
 
-// The page asks which version serves it (tests and the README's checks use this).
+// The page may ask which version serves it (the tests do).
 self.addEventListener("message", (event) => {
   if (event.data === "fcnn-version" && event.ports[0]) event.ports[0].postMessage(BUILD.version);
 });
