@@ -275,17 +275,7 @@ def test_a_new_build_replaces_the_old_cache(page, tmp_path):
 
 
 @pytest.mark.browser
-def test_the_repository_page_registers_no_service_worker(guarded_page, app_server):
-    page = guarded_page
-    page.goto(app_server + "/")
-    page.wait_for_selector(READY, timeout=120_000)
-    page.wait_for_timeout(500)
-    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
-    assert "offline" not in page.evaluate("Object.keys(document.body.dataset)")
-
-
-@pytest.mark.browser
-def test_a_stale_worker_removes_itself_when_the_repository_is_served_on_its_origin(page, built_site):
+def test_a_stale_worker_removes_itself_and_the_repository_page_registers_none(page, built_site):
     """Serve a built site, then the repository on the same port: the old worker sees that the
     origin has no built sw.js any more, removes itself and its caches, and the page reloads
     from the repository (python -m http.server answers the browser's own update check with 304)."""
@@ -304,6 +294,10 @@ def test_a_stale_worker_removes_itself_when_the_repository_is_served_on_its_orig
         )
         assert page.evaluate("navigator.serviceWorker.controller") is None
         assert cache_names(page) == []
+        # the repository's page registers no worker of its own, even once it is ready
         page.wait_for_selector(READY, timeout=120_000)
+        page.wait_for_timeout(500)
+        assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+        assert "offline" not in page.evaluate("Object.keys(document.body.dataset)")
         assert not guard.problems(), guard.problems()
 
