@@ -257,13 +257,15 @@ def test_a_new_build_replaces_the_old_cache(page, tmp_path):
         downloads = []
         page.context.on("request", lambda r: r.service_worker and downloads.append(r.url[len(server.origin):]))
         page.reload()  # the browser checks sw.js for an update on navigation
-        # the new worker takes control of the page and answers with its version
-        poll(page, CONTROLLED_BY, new["version"])
+        # the new worker activates, takes control of the page and deletes the old cache
+        # (watched without messaging the worker: events sent to the old worker keep it busy,
+        # and Chromium activates the new one only when the old one has no work)
         poll(
             page,
             "async (name) => (await caches.keys()).filter(n => n.startsWith('fcnn-')).join() === name",
             f"fcnn-{new['version']}",
         )
+        poll(page, CONTROLLED_BY, new["version"], timeout=20)
         # the old cache is gone and the page gets the new file
         css = page.evaluate("async () => (await fetch('./static/css/app.css')).text()")
         assert "--fcnn-build: 2" in css
