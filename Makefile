@@ -51,3 +51,22 @@ screenshot: vendor chromium $(VENV)/.installed
 
 clean:
 	rm -rf static/vendor $(VENV) .pytest_cache
+
+# dist/site/: the one folder to put on any static host (see README, "Hosting and offline use").
+.PHONY: site serve-site bench-startup clean-site
+site: vendor
+	$(PYTHON) scripts/build_site.py --out dist/site
+
+# Its own port: a service worker belongs to an origin (host and port), so the built
+# site's worker never meets `make serve` on 8000 (and removes itself if it does).
+SITE_PORT ?= 8001
+serve-site: site
+	@echo "dist/site is served on http://127.0.0.1:$(SITE_PORT)/  (Ctrl-C stops it)"
+	$(PYTHON) -m http.server $(SITE_PORT) --bind 127.0.0.1 --directory dist/site
+
+# Start-up benchmark: cold and warm loads of dist/site beside a plain PyScript page (the floor).
+bench-startup: site chromium $(VENV)/.installed
+	$(PY) scripts/bench_startup.py
+
+clean-site:
+	rm -rf dist/site

@@ -1,0 +1,305 @@
+"""The built site (make site -> dist/site): one folder, served by a plain static
+server, that works with the network off after one visit.
+
+The browser tests serve the folder with a real `python -m http.server` (no
+special headers) in a subprocess and fail on any request outside its origin,
+any uncaught page error and any Python traceback (tests/browser_support.PageGuard;
+it listens on the browser context, so it also sees the service worker's requests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from browser_support import PageGuard
+from site_support import ROOT, StaticServer, source_copy
+
+spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
+build_site = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = build_site
+spec.loader.exec_module(build_site)
+
+READY = '[data-testid="status"][data-state="ready"]'
+PYODIDE = "static/vendor/pyodide/"
+
+
+def tid(name):
+    return f'[data-testid="{name}"]'
+
+
+def site_files(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """dist/site as `make site` builds it, from the sources under test."""
+    assert (ROOT / "static" / "vendor" / ".stamp").exists(), "run `make vendor` first (make test does it)"
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import zip_package
+
+    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    site = tmp_path_factory.mktemp("dist") / "site"
+    build_site.build(site, quiet=True)
+    return site
+
+
+# ------------------------------------------------------------------ the folder
+
+
+def test_site_holds_exactly_the_files_the_page_needs(built_site):
+    files = site_files(built_site)
+    needed = {
+        "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/worker.py",
+        "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
+        "static/js/app.js", "static/js/engine.js", "static/js/views.js", "static/js/offline.js",
+        "static/js/pyodide-start.mjs",
+        "static/vendor/fcnn.zip",
+        "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
+        "static/vendor/uplot/uPlot.iife.min.js", "static/vendor/uplot/uPlot.min.css",
+        PYODIDE + "pyodide.mjs", PYODIDE + "pyodide.asm.js", PYODIDE + "pyodide.asm.wasm",
+        PYODIDE + "python_stdlib.zip", PYODIDE + "pyodide-lock.json",
+        PYODIDE + "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+    }
+    assert needed <= files, f"missing: {sorted(needed - files)}"
+    # everything else is one of: PyScript's chunks, licences and notes, sample data
+    allowed = re.compile(
+        r"^(static/vendor/pyscript/[\w.-]+\.js|static/vendor/(pyscript|uplot)/LICENSE"
+        r"|static/vendor/pyodide/package\.json|static/data/[\w.-]+|static/(js|css)/[\w.-]+\.(m?js|css))$"
+    )
+    extra = sorted(f for f in files - needed if not allowed.match(f))
+    assert not extra, f"files the page does not need: {extra}"
+    # nothing of the development tree, and no micropip: numpy is loaded straight from the lock file
+    for path in files:
+        assert not path.startswith(("tests/", "scripts/", "dist/", ".")), path
+        assert not re.search(r"(micropip|packaging)-.*\.whl$|/pyodide\.js$|\.stamp$|\.map$", path), path
+    assert [f for f in files if f.startswith("fcnn/")] == ["fcnn/worker.py"]
+
+
+def test_every_file_the_page_and_config_name_is_in_the_site(built_site):
+    html = (built_site / "index.html").read_text()
+    refs = re.findall(r'(?:href|src)="\./([^"]+)"', html)
+    toml = (built_site / "pyscript.toml").read_text()
+    refs += [r for r in re.findall(r'"\./([^"]+)"', toml) if r != "*"]  # "./*": unpack into the cwd
+    refs += re.findall(r'url: "\./([^"]+)"', (built_site / "static" / "js" / "app.js").read_text())
+    assert len(refs) >= 15
+    files = site_files(built_site)
+    missing = sorted(r for r in refs if r not in files)
+    assert not missing, f"named but not in the site: {missing}"
+
+
+def test_service_worker_lists_every_file_with_its_hash(built_site):
+    record = build_site.read_build(built_site)
+    listed = {f["path"]: f for f in record["files"]}
+    assert set(listed) == site_files(built_site) - {"sw.js"}
+    for path, entry in listed.items():
+        data = (built_site / path).read_bytes()
+        assert entry["size"] == len(data), path
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), path
+    assert re.fullmatch(r"[0-9a-f]{16}", record["version"])
+
+
+def test_build_version_changes_with_any_file_and_only_then(tmp_path):
+    src = source_copy(tmp_path / "src")
+    first = build_site.build(tmp_path / "a", root=src, quiet=True)
+    again = build_site.build(tmp_path / "b", root=src, quiet=True)
+    assert again["version"] == first["version"]
+    assert (tmp_path / "a" / "sw.js").read_bytes() == (tmp_path / "b" / "sw.js").read_bytes()
+
+    versions = {first["version"]}
+    for rel in ("static/css/app.css", "fcnn/worker.py", "static/data/boston.csv"):
+        with open(src / rel, "a") as f:
+            f.write("\n")
+        versions.add(build_site.build(tmp_path / "a", root=src, quiet=True)["version"])
+    assert len(versions) == 4, "every changed file must give a new version"
+
+
+def test_only_the_built_page_registers_the_service_worker(built_site):
+    marker = '<meta name="fcnn-site"'
+    assert marker not in (ROOT / "index.html").read_text()
+    html = (built_site / "index.html").read_text()
+    assert marker in html
+    assert 'querySelector(\'meta[name="fcnn-site"]\')' in (built_site / "static/js/offline.js").read_text()
+    preloads = re.findall(r'<link rel="modulepreload" href="\./([^"]+)">', html)
+    assert any("/core-" in p for p in preloads)
+    assert all((built_site / p).is_file() for p in preloads)
+
+
+# ------------------------------------------------------------------ in the browser
+
+
+# True once the service worker controlling the page answers with this build version.
+CONTROLLED_BY = """async (version) => {
+    const worker = navigator.serviceWorker.controller;
+    if (!worker) return false;
+    const answer = await new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (e) => resolve(e.data);
+        worker.postMessage("fcnn-version", [channel.port2]);
+        setTimeout(() => resolve(null), 2000); // a worker being replaced may not answer
+    });
+    return answer === version;
+}"""
+
+
+WORKER_STATE = """async () => ({
+    controller: navigator.serviceWorker.controller && navigator.serviceWorker.controller.state,
+    registrations: (await navigator.serviceWorker.getRegistrations()).map((r) => ({
+        active: r.active && r.active.state, waiting: r.waiting && r.waiting.state, installing: r.installing && r.installing.state,
+    })),
+    caches: await caches.keys(),
+})"""
+
+
+def poll(page, expression, arg=None, timeout=60.0, interval=0.25):
+    """Evaluate an (async) expression until it is truthy; Playwright's wait_for_function does
+    not await a promise, so async checks (caches, service worker messages) are polled here."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            state = page.evaluate(WORKER_STATE)
+            raise AssertionError(f"still false after {timeout} s: {expression}\nservice workers: {state}")
+        page.wait_for_timeout(interval * 1000)
+
+
+def open_guarded(page, origin):
+    guard = PageGuard(page, origin)
+    page.set_default_timeout(90_000)
+    page.goto(origin + "/")
+    page.wait_for_selector(READY, timeout=120_000)
+    return guard
+
+
+def wait_offline_ready(page):
+    page.wait_for_function("() => document.body.dataset.offline === 'ready'", timeout=60_000)
+
+
+def cache_names(page):
+    return page.evaluate("async () => (await caches.keys()).filter(n => n.startsWith('fcnn-')).sort()")
+
+
+def train_boston(page, epochs=30):
+    page.select_option(tid("sample-select"), "boston")
+    page.wait_for_selector(f'{tid("target-select")} option[value="MEDV"]', state="attached")
+    page.fill(tid("epochs"), str(epochs))
+    page.click(tid("train-button"))
+    page.wait_for_selector(f'{tid("status")}[data-state="done"]', timeout=60_000)
+    assert page.text_content(tid("epoch-counter")) == str(epochs)
+    assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 152
+
+
+@pytest.mark.browser
+def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, built_site):
+    server = StaticServer(built_site)
+    try:
+        bad = []
+        page.context.on("response", lambda r: r.status >= 400 and bad.append(f"{r.status} {r.url}"))
+        guard = open_guarded(page, server.origin)
+        # a plain static server sends no COOP/COEP headers, and the app needs none
+        assert page.evaluate("crossOriginIsolated") is False
+        # installable: the only objection left is Playwright's incognito context
+        errors = page.context.new_cdp_session(page).send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert {e["errorId"] for e in errors} <= {"in-incognito"}, errors
+        wait_offline_ready(page)
+        version = build_site.read_build(built_site)["version"]
+        assert cache_names(page) == [f"fcnn-{version}"]
+        # the first start also kept a memory snapshot of the booted Pyodide
+        poll(page, "async () => (await caches.keys()).some(n => n.startsWith('pyodide-snapshot-'))")
+
+        # cut the network twice over: the browser is offline and the server is gone
+        page.context.set_offline(True)
+        server.stop()
+        failed = []
+        # (the worker's own check of sw.js is expected to fail offline)
+        page.context.on("requestfailed", lambda r: r.url != server.origin + "/sw.js" and failed.append(r.url))
+        served = []
+        page.on("response", lambda r: served.append((r.url, r.from_service_worker)))
+        page.reload()
+        page.wait_for_selector(READY, timeout=120_000)
+        assert page.evaluate("navigator.serviceWorker.controller !== null")
+        train_boston(page)
+        assert not failed, f"requests that failed offline: {failed}"
+        assert served and all(from_sw for url, from_sw in served if url.startswith(server.origin)), served
+        assert not bad, bad
+        assert not guard.problems(), guard.problems()
+        # ... and the offline start restored it instead of booting Pyodide again
+        snapshot_lines = [m for m in guard.console if "snapshot" in m]
+        assert len(snapshot_lines) == 1 and "restored from its memory snapshot" in snapshot_lines[0], guard.console
+    finally:
+        server.stop()
+
+
+@pytest.mark.browser
+def test_a_new_build_replaces_the_old_cache(page, tmp_path):
+    src = source_copy(tmp_path / "src")
+    site = tmp_path / "site"
+    old = build_site.build(site, root=src, quiet=True)
+    with StaticServer(site) as server:
+        guard = open_guarded(page, server.origin)
+        wait_offline_ready(page)
+        assert cache_names(page) == [f"fcnn-{old['version']}"]
+
+        # a new build: one stylesheet changed
+        with open(src / "static/css/app.css", "a") as f:
+            f.write("\n/* build 2 */ body { --fcnn-build: 2; }\n")
+        new = build_site.build(site, root=src, quiet=True)
+        assert new["version"] != old["version"]
+        downloads = []
+        page.context.on("request", lambda r: r.service_worker and downloads.append(r.url[len(server.origin):]))
+        page.reload()  # the browser checks sw.js for an update on navigation
+        # the new worker activates, takes control of the page and deletes the old cache
+        # (watched without messaging the worker: events sent to the old worker keep it busy,
+        # and Chromium activates the new one only when the old one has no work)
+        poll(
+            page,
+            "async (name) => (await caches.keys()).filter(n => n.startsWith('fcnn-')).join() === name",
+            f"fcnn-{new['version']}",
+        )
+        poll(page, CONTROLLED_BY, new["version"], timeout=20)
+        # the old cache is gone and the page gets the new file
+        css = page.evaluate("async () => (await fetch('./static/css/app.css')).text()")
+        assert "--fcnn-build: 2" in css
+        # unchanged files were copied from the old cache, not downloaded again
+        assert "/static/css/app.css" in downloads
+        assert not [d for d in downloads if d not in ("/sw.js", "/static/css/app.css")], downloads
+        page.wait_for_selector(READY, timeout=120_000)
+        assert not guard.problems(), guard.problems()
+
+
+@pytest.mark.browser
+def test_a_stale_worker_removes_itself_and_the_repository_page_registers_none(page, built_site):
+    """Serve a built site, then the repository on the same port: the old worker sees that the
+    origin has no built sw.js any more, removes itself and its caches, and the page reloads
+    from the repository (python -m http.server answers the browser's own update check with 304)."""
+    with StaticServer(built_site) as server:
+        open_guarded(page, server.origin)
+        wait_offline_ready(page)
+        port = server.port
+    with StaticServer(ROOT, port=port) as dev:
+        guard = PageGuard(page, dev.origin)
+        page.reload()
+        poll(
+            page,
+            """async () => (await navigator.serviceWorker.getRegistrations()).length === 0
+                && document.readyState !== "loading" && !document.querySelector('meta[name="fcnn-site"]')""",
+            timeout=60,
+        )
+        assert page.evaluate("navigator.serviceWorker.controller") is None
+        assert cache_names(page) == []
+        # the repository's page registers no worker of its own, even once it is ready
+        page.wait_for_selector(READY, timeout=120_000)
+        page.wait_for_timeout(500)
+        assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+        assert "offline" not in page.evaluate("Object.keys(document.body.dataset)")
+        assert not guard.problems(), guard.problems()
+
