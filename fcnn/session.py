@@ -8,15 +8,17 @@ No browser module is imported here, so the same code is tested in CPython.
 
 from __future__ import annotations
 
+import gc
 import json
 import traceback
 
 import numpy as np
 
 from .data import infer_columns, read_csv_text
-from .errors import FcnnError
+from .errors import ConfigError, FcnnError
 from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
+from .network import EVALUATION_CHUNK_ROWS
 from .samples import TOY_SETS, toy_csv
 from .training import Experiment, TrainingConfig
 
@@ -24,7 +26,12 @@ MAX_RESULT_ROWS = 10_000
 PREVIEW_ROWS = 20
 MAX_PREDICT_ROWS = 10_000
 GRID_SIZE = 40
-MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
+MAX_EDGES_PER_LAYER = 400
+# In the browser the engine lives in 32-bit WebAssembly: at most 2 GB in all.
+OUT_OF_MEMORY = (
+    "the engine ran out of memory (in the browser it has at most 2 GB); use a smaller batch size, "
+    "fewer or narrower hidden layers, or fewer rows, and train again"
+)  # the strongest edges only, so the page's drawing stays cheap
 
 
 def _answer(method):
@@ -33,7 +40,10 @@ def _answer(method):
             result = method(self, *args)
             result["ok"] = True
         except FcnnError as exc:
-            result = {"ok": False, "error": str(exc)}
+            result = {"ok": False, "error": str(exc), **getattr(exc, "answer", {})}
+        except MemoryError:
+            gc.collect()  # give back what the failed call allocated, so the next one can run
+            result = {"ok": False, "error": OUT_OF_MEMORY}
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the page
             traceback.print_exc()
             result = {"ok": False, "error": f"internal error ({type(exc).__name__}: {exc}); please report it"}
@@ -49,11 +59,15 @@ def _finite_or_none(value):
 
 
 class Session:
-    def __init__(self):
+    def __init__(self, memory_budget=None):
+        """memory_budget: bytes a run may take for training (the browser's worker
+        sets it; WebAssembly has 2 GB in all). None: no check."""
+        self.memory_budget = memory_budget
         self.table = None
         self.table_name = None
         self.experiment = None
         self.loaded_model = None  # a model file loaded by the user; used until the next Train
+        self.previous = (None, None)  # the run and model file before the last Train
 
     @_answer
     def load_csv(self, text, name="data.csv"):
@@ -101,6 +115,9 @@ class Session:
         if not isinstance(fields, dict):
             raise FcnnError("the settings are not a JSON object; reload the page")
         experiment = Experiment(self.table, TrainingConfig.from_dict(fields))
+        self._check_memory(experiment)
+        # the model the user had stays until the new run has trained a first step
+        self.previous = (self.experiment, self.loaded_model)
         self.experiment = experiment
         self.loaded_model = None
         data = experiment.data
@@ -120,7 +137,15 @@ class Session:
     def train_for(self, milliseconds):
         """Train for about ``milliseconds``; returns the epochs done and whether the run ended."""
         experiment = self._current()
-        records = experiment.train_for(seconds=max(float(milliseconds), 1.0) / 1000.0)
+        try:
+            records = experiment.train_for(seconds=max(float(milliseconds), 1.0) / 1000.0)
+        except MemoryError:
+            dropped = self._abandon_run()
+            has_model = self.experiment is not None or self.loaded_model is not None
+            said = ("the new run was dropped and the model you had is kept: " if has_model else "the new run was dropped: ")
+            error = FcnnError((said if dropped else "") + OUT_OF_MEMORY)
+            error.answer = {"run_dropped": dropped, "has_model": has_model}  # the page's views follow these
+            raise error from None
         trainer = experiment.trainer
         if trainer.stop_reason == "diverged":
             raise FcnnError(
@@ -316,6 +341,34 @@ class Session:
                 "task": experiment.task, "classes": experiment.classes,
                 "values": np.asarray(values, dtype=float).tolist(), "confidence": confidence, "points": points}
 
+    def _check_memory(self, experiment):
+        """Refuse a run that would run out of memory, before it allocates it."""
+        if self.memory_budget is None:
+            return
+        network, batch = experiment.network, experiment.trainer.batch_size
+        rows = max(batch, min(EVALUATION_CHUNK_ROWS, len(experiment.data.x_test)))
+        need = network.training_memory_bytes(rows)
+        if need <= self.memory_budget:
+            return
+        per_row = network.training_memory_bytes(1) - network.training_memory_bytes(0)
+        fits = int((self.memory_budget - network.training_memory_bytes(0)) // per_row)
+        advice = (f"use a batch size of at most {fits}, or fewer or narrower hidden layers" if fits >= 1
+                  else "use fewer or narrower hidden layers")
+        raise ConfigError(
+            f"this network would need about {_size(need)} of memory to train with batches of {batch} rows, "
+            f"more than the {_size(self.memory_budget)} the engine can use here; {advice}"
+        )
+
+    def _abandon_run(self):
+        """After a failure in a run's first epoch: go back to the model there was before it
+        (or to none). Answers whether the run was dropped."""
+        if self.experiment is None or self.experiment.trainer.epoch > 0:
+            return False
+        self.experiment, self.loaded_model = self.previous
+        self.previous = (None, None)
+        gc.collect()
+        return True
+
     def _model(self):
         if self.loaded_model is not None:
             return self.loaded_model
@@ -330,6 +383,10 @@ class Session:
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _size(n_bytes):
+    return f"{n_bytes / 1e9:.1f} GB" if n_bytes >= 1e9 else f"{n_bytes / 1e6:.0f} MB"
 
 
 def _classes(model):

@@ -6,7 +6,9 @@ free between slices of training and Stop takes effect at once.
 
 from fcnn.session import Session
 
-session = Session()
+# WebAssembly gives the worker 2 GB in all; the data and Python need the rest
+TRAINING_MEMORY_BUDGET = 1_000_000_000
+session = Session(memory_budget=TRAINING_MEMORY_BUDGET)
 
 load_csv = session.load_csv
 load_sample = session.load_sample
@@ -25,6 +27,16 @@ network_view = session.network_view
 grid = session.grid
 
 
+def simulate_fatal_error():
+    """Fault injection for the page's recovery test (tests/test_page_faults.py):
+    reads memory outside WebAssembly's heap, the fatal error that a crashed
+    native library gives. Pyodide cannot be used after it, and the page must
+    start a new worker without losing the user's data and model."""
+    import ctypes
+
+    return ctypes.string_at(0xFFFFFF00, 1024)
+
+
 def ping():
     """Answers once numpy and fcnn are imported: the page's signal that it is ready."""
     import numpy
@@ -35,4 +47,5 @@ def ping():
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "network_view", "grid",
+    "simulate_fatal_error",
 ]

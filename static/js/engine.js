@@ -1,5 +1,11 @@
 // The page's handle on the Python engine running in the PyScript worker.
 // Every call returns the parsed JSON answer: {ok: true, ...} or {ok: false, error}.
+//
+// The session answers every Python exception itself, so a call that *rejects*
+// means the worker's Pyodide is gone (a fatal error such as a memory access out
+// of bounds; after one, every later call rejects too). Such a call answers
+// {ok: false, crashed: true, error} and `onCrash` is told once; the page then
+// starts a new worker with `replaceEngineScript` and connects to it again.
 
 const WORKER_SELECTOR = 'script[type="py"][worker][name="engine"]';
 
@@ -15,7 +21,7 @@ function waitFor(check, intervalMs = 20) {
 }
 
 // onStage(text) names each loading stage as it begins, for the progress indicator.
-export async function connectEngine(onStage = () => {}) {
+export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
   onStage("Loading the runtime (PyScript and Pyodide)");
   const script = document.querySelector(WORKER_SELECTOR);
   // PyScript attaches `xworker` once it has processed the script tag.
@@ -26,7 +32,19 @@ export async function connectEngine(onStage = () => {}) {
   // SharedArrayBuffer, so ask it: `ping` answers once numpy and fcnn imported.
   const numpyVersion = await waitForPing(api);
   onStage("Starting the engine");
-  const call = async (name, ...args) => JSON.parse(await api[name](...args));
+  let crash = null;
+  const call = async (name, ...args) => {
+    if (!crash) {
+      try {
+        return JSON.parse(await api[name](...args));
+      } catch (error) {
+        crash = error;
+        onCrash(error);
+      }
+    }
+    const reason = String(crash.message || crash).split("\n")[0];
+    return { ok: false, crashed: true, error: `the engine stopped (${reason}); it is being restarted` };
+  };
   await call("sample_names"); // the first real call: the session answers
   return {
     numpyVersion,
@@ -45,6 +63,20 @@ export async function connectEngine(onStage = () => {}) {
     networkView: () => call("network_view"),
     grid: (size) => call("grid", size),
   };
+}
+
+// A new worker in place of a broken one: PyScript starts every <script type="py">
+// added to the page, so a fresh copy of the tag is a fresh engine.
+export function replaceEngineScript() {
+  const old = document.querySelector(WORKER_SELECTOR);
+  try {
+    old.xworker?.terminate();
+  } catch (_) {
+    // already gone
+  }
+  const fresh = document.createElement("script");
+  for (const { name, value } of old.attributes) fresh.setAttribute(name, value);
+  old.replaceWith(fresh);
 }
 
 async function waitForPing(api) {
