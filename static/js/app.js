@@ -10,6 +10,7 @@ import * as results from "./results-view.js";
 import * as table from "./table-view.js";
 import * as network from "./network-view.js";
 import { drawBoundary } from "./boundary-heatmap.js";
+import { holdCsv, holdModel, holdToySample, restartEngine } from "./recovery.js";
 
 // Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
@@ -27,7 +28,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
+const app = { engine: null, restarting: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -51,6 +52,8 @@ function showError(message) {
 }
 
 function updateControls() {
+  // nothing reaches the engine until a new one holds the data and model again
+  document.querySelector("main").inert = app.restarting;
   const { phase, hasData, hasModel } = app;
   const running = phase === "training";
   $("train-button").disabled = running || phase === "paused" || !hasData;
@@ -114,6 +117,7 @@ async function loadText(text, name, preferredTarget = null, preferredFeatures = 
     showError(`Could not load ${name}: ${answer.error}`);
     return false;
   }
+  holdCsv(text, name);
   showLoaded(answer, preferredTarget, preferredFeatures);
   return true;
 }
@@ -143,6 +147,7 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
       return false;
     }
     app.sample = name;
+    holdToySample(name, TOY_DATA_SEED);
     showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
     return true;
   }
@@ -237,6 +242,7 @@ async function runSlices() {
     const begun = performance.now();
     const slice = await app.engine.trainFor(SLICE_MS);
     app.timing.elapsedMs += performance.now() - begun;
+    if (slice.crashed) return; // onEngineCrash takes over
     if (!slice.ok) {
       failure = slice.error;
       break;
@@ -257,12 +263,19 @@ async function runSlices() {
     return;
   }
   if (app.phase === "paused") {
+    await holdTrainedModel();
     updateControls();
     showStatus("ready", `Paused after epoch ${$("epoch-counter").textContent}. Ready to resume, step or stop; the learning rate can be changed.`);
     return;
   }
   app.phase = "done";
   await finishRun(finished ? "Trained" : "Stopped after epoch");
+}
+
+// The page keeps a copy of the trained model, for a new engine if this one fails.
+async function holdTrainedModel() {
+  const answer = await app.engine.modelJson();
+  if (answer.ok) holdModel(answer.text);
 }
 
 async function finishRun(how) {
@@ -274,6 +287,7 @@ async function finishRun(how) {
     showStatus("error", "Could not compute the results. Ready to train again.");
     return;
   }
+  await holdTrainedModel();
   results.showResults(answer);
   table.showPredictions(answer.rows, answer.target);
   const score = answer.task === "regression" ? `Test R² ${answer.r2.toFixed(4)}` : `Test accuracy ${answer.accuracy.toFixed(4)}`;
@@ -404,13 +418,15 @@ async function onDownloadModel() {
 async function onModelFile(event) {
   const file = event.target.files[0];
   if (!file) return;
-  const answer = await app.engine.loadModel(await file.text());
+  const text = await file.text();
+  const answer = await app.engine.loadModel(text);
   event.target.value = "";
   if (!answer.ok) {
     showError(`Could not load ${file.name}: ${answer.error}`);
     return;
   }
   showError("");
+  holdModel(text);
   app.hasModel = true;
   app.target = answer.target;
   $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${answer.task}) from ${answer.features.join(", ")}.`;
@@ -428,6 +444,48 @@ async function onGradientCheck() {
     return;
   }
   network.showGradientReport(answer);
+}
+
+// -- a failed engine ------------------------------------------------------------------------
+async function onEngineCrash(error) {
+  if (app.restarting) return;
+  app.restarting = true;
+  const reason = String(error.message || error).split("\n")[0];
+  const wasTraining = app.phase === "training" || app.phase === "paused" || app.phase === "stopping";
+  app.phase = "idle";
+  updateControls();
+  showStatus("loading", "The engine stopped; starting a new one…", "idle");
+  let restarted;
+  try {
+    restarted = await withTimeout(restartEngine(() => {}, onEngineCrash), LOAD_TIMEOUT_MS);
+  } catch (failure) {
+    app.restarting = false;
+    updateControls();
+    showStatus("error", "The engine stopped and could not be restarted.");
+    showError(`The engine stopped (${reason}) and a new one did not start (${failure.message}). Reload the page.`);
+    return;
+  }
+  app.engine = restarted.engine;
+  app.restarting = false;
+  app.phase = "idle";
+  app.started = null;
+  app.hasData = restarted.dataBack;
+  app.hasModel = restarted.modelBack !== null;
+  updateControls();
+  const kept = [];
+  if (restarted.dataBack) kept.push("your data is loaded again");
+  if (restarted.modelBack) {
+    kept.push("the last trained model is back (predict, what-if and download work)");
+    app.target = restarted.modelBack.target;
+    showWhatIf(restarted.modelBack.features);
+    await redrawModelViews();
+  }
+  const lost = wasTraining ? " The run in progress was lost." : "";
+  showError(
+    `The engine stopped (${reason}) and was restarted without a reload; ${kept.join(" and ") || "nothing was loaded yet"}.` +
+      `${lost} Press Train to train again.`,
+  );
+  showStatus("ready", "Ready: the engine was restarted. Press Train to train again.");
 }
 
 // -- start-up -----------------------------------------------------------------------------
@@ -495,7 +553,7 @@ async function main() {
   wire();
   updateControls();
   try {
-    app.engine = await withTimeout(connectEngine(onStage), LOAD_TIMEOUT_MS);
+    app.engine = await withTimeout(connectEngine(onStage, onEngineCrash), LOAD_TIMEOUT_MS);
   } catch (error) {
     showStatus("error", "The Python runtime did not start.");
     showError(

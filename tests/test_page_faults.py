@@ -1,0 +1,119 @@
+"""Faults in the engine's worker (issue 5, outcome 3), in real Chromium.
+
+* A fatal Pyodide error in the middle of a run (the worker's fault-injection
+  export reads memory outside WebAssembly's heap): the page says so, starts a
+  new worker by itself, gives it back the data and the last trained model, and
+  trains again without a reload.
+* A network too big for the browser's memory: refused before it allocates,
+  with the batch size that fits; the model trained before stays.
+"""
+
+import numpy as np
+import pytest
+
+from test_page import open_app, tid, wait_state
+
+pytestmark = pytest.mark.browser
+
+ERROR = tid("error-message")
+
+
+def what_if(page):
+    page.click(tid("what-if-button"))
+    page.wait_for_function("() => document.querySelector('[data-testid=what-if-result]').textContent !== ''")
+    return page.text_content(tid("what-if-result"))
+
+
+def train_iris(page, epochs):
+    page.select_option(tid("sample-select"), "iris")
+    page.wait_for_function("() => document.querySelector('[data-testid=target-select]').value === 'species'")
+    page.fill(tid("epochs"), str(epochs))
+    page.click(tid("train-button"))
+
+
+def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_model(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    train_iris(page, epochs=20)
+    wait_state(page, "done")
+    page.evaluate("() => { document.querySelector('[data-testid=what-if-result]').textContent = ''; }")
+    prediction = what_if(page)
+    assert prediction.startswith("Predicted species: ")
+    preview = page.text_content(tid("data-preview"))
+
+    # a long second run, broken in the middle
+    page.fill(tid("epochs"), "100000")
+    page.click(tid("train-button"))
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > 2")
+    failed = page.evaluate(
+        """() => document.querySelector('script[name=engine]').xworker.sync.simulate_fatal_error()
+                   .then(() => 'no error', (error) => String(error))"""
+    )
+    assert "memory access out of bounds" in failed
+
+    page.wait_for_function(
+        "() => /restarted/.test(document.querySelector('[data-testid=error-message]').textContent)", timeout=120_000
+    )
+    wait_state(page, "ready")
+    message = page.text_content(ERROR)
+    assert "The engine stopped" in message and "without a reload" in message
+    assert "your data is loaded again" in message and "last trained model is back" in message
+    assert "run in progress was lost" in message and "Press Train" in message
+    assert page.locator("script[type=py][name=engine]").count() == 1
+
+    # nothing the user had is lost: the same data on the page, the same model in the engine
+    assert page.text_content(tid("data-preview")) == preview
+    assert page.input_value(tid("target-select")) == "species"
+    page.evaluate("() => { document.querySelector('[data-testid=what-if-result]').textContent = ''; }")
+    assert what_if(page) == prediction
+    assert not page.is_disabled(tid("download-model"))
+
+    # and it trains again, in the new worker, without a reload
+    page.fill(tid("epochs"), "5")
+    page.click(tid("train-button"))
+    wait_state(page, "done")
+    assert "Trained 5 epochs" in page.text_content(tid("status"))
+    assert page.text_content(ERROR) == "" and page.is_hidden(ERROR)
+
+
+def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(guarded_page, app_server, tmp_path):
+    page = guarded_page
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(12_000, 3))
+    rows = ["a,b,c,y"] + [f"{a:.4f},{b:.4f},{c:.4f},{a - b + 0.5 * c:.4f}" for a, b, c in x]
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join(rows) + "\n")
+
+    page.goto(app_server + "/#hidden_layers=8&epochs=2&batch_size=64")
+    page.wait_for_selector(f'{tid("status")}[data-state="ready"]', timeout=90_000)
+    page.set_input_files(tid("file-input"), str(path))
+    page.wait_for_selector(f'{tid("target-select")} option[value="y"]', state="attached")
+    page.select_option(tid("target-select"), "y")
+    page.click(tid("train-button"))
+    wait_state(page, "done")
+    prediction = what_if(page)
+    status = page.text_content(tid("status"))
+
+    # 10 layers of 512 and the whole training set (8,400 rows) as one batch: about 1.4 GB
+    page.fill(tid("hidden-units"), "512")
+    for _ in range(9):
+        page.click(tid("add-layer"))
+    page.fill(tid("batch-size"), "100000")
+    page.click(tid("train-button"))
+    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent !== ''")
+    message = page.text_content(ERROR)
+    assert "GB of memory" in message and "batch size of at most" in message
+    fits = int(message.split("batch size of at most ")[1].split(",")[0])
+    assert 1 <= fits < 8_400
+    # nothing was lost: the trained model still answers, the results stay
+    assert page.text_content(tid("status")) == status
+    page.evaluate("() => { document.querySelector('[data-testid=what-if-result]').textContent = ''; }")
+    assert what_if(page) == prediction
+    # and a network that fits trains
+    for _ in range(9):
+        page.click(tid("remove-layer"))
+    page.fill(tid("hidden-units"), "16")
+    page.fill(tid("batch-size"), "256")
+    page.click(tid("train-button"))
+    wait_state(page, "done")
+    assert page.text_content(ERROR) == ""
