@@ -13,10 +13,11 @@ import traceback
 
 import numpy as np
 
-from .data import infer_columns, read_csv_text
+from .data import TASKS, explain_task, infer_columns, is_missing, read_csv_text
 from .errors import FcnnError
 from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
+from .preprocess import TargetEncoder, resolve_task
 from .samples import TOY_SETS, toy_csv
 from .training import Experiment, TrainingConfig
 
@@ -25,6 +26,7 @@ PREVIEW_ROWS = 20
 MAX_PREDICT_ROWS = 10_000
 GRID_SIZE = 40
 MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
+SHOWN_CLASSES = 10  # describe_target names at most this many class labels
 
 
 def _answer(method):
@@ -87,6 +89,52 @@ class Session:
             "suggested_target": usable[-1].name,
             "notes": list(table.notes),
             "preview": table.rows[:PREVIEW_ROWS],
+        }
+
+    @_answer
+    def describe_target(self, name):
+        """The task the page shows beside its task choice, for the target column ``name``.
+
+        Answers the detected task ("regression", "binary", "multiclass", or
+        None when the column cannot be a target, with ``problem`` saying why),
+        the ``reason`` in words, the class labels as training will name them
+        (the first SHOWN_CLASSES, ``n_classes`` in all), the rows without a
+        value (they are left out of training), and ``options``: for each task
+        the page offers, None when it can be trained on this column, else the
+        message Train would give.
+        """
+        if self.table is None:
+            raise FcnnError("no data is loaded yet; choose a CSV file or a sample data set first")
+        info = next((c for c in self.columns if c.name == name), None)
+        if info is None:
+            raise FcnnError(f"the data has no column {name!r}; choose the target from: {', '.join(self.table.columns)}")
+        try:
+            detected, reason = explain_task(info)
+            problem = None
+        except FcnnError as exc:
+            detected, reason, problem = None, "", str(exc)
+        options = {}
+        for task in TASKS:
+            try:
+                resolve_task(task, info)
+                options[task] = None
+            except FcnnError as exc:
+                options[task] = str(exc)
+        classes = []
+        if detected in ("binary", "multiclass"):
+            cells = [row[info.index] for row in self.table.rows if not is_missing(row[info.index])]
+            classes = TargetEncoder.for_task(detected, info.name).fit(cells).classes
+        return {
+            "target": info.name,
+            "kind": info.kind,
+            "detected": detected,
+            "reason": reason,
+            "problem": problem,
+            "n_classes": len(classes),
+            "classes": [str(c) for c in classes[:SHOWN_CLASSES]],
+            "n_distinct": info.n_distinct,
+            "n_missing": info.n_missing,
+            "options": options,
         }
 
     @_answer
