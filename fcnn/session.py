@@ -161,6 +161,7 @@ class Session:
             "n_train": int(len(data.x_train)),
             "n_test": int(len(data.x_test)),
             "report": data.report,
+            "feature_fields": _feature_fields(data.pipeline),
             "nodes": [{"name": n.name, "kind": type(n).__name__} for n in experiment.network.nodes],
         }
 
@@ -243,7 +244,7 @@ class Session:
         model = _load_model_text(str(text))
         self.loaded_model = model
         return {"target": model.target, "features": model.feature_columns, "task": model.task,
-                "classes": _classes(model)}
+                "classes": _classes(model), "feature_fields": _feature_fields(model.pipeline)}
 
     @_answer
     def predict_csv(self, text, name="new.csv"):
@@ -378,6 +379,15 @@ class Session:
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _feature_fields(pipeline):
+    """One entry per feature for the page's what-if form: its name, kind ("numeric" or
+    "categorical"), the categories the model knows (categorical) and the value a blank takes."""
+    return [
+        {"name": c["name"], "kind": c["kind"], "categories": c.get("categories"), "fill": c["fill"]}
+        for c in pipeline.to_dict()["columns"]
+    ]
 
 
 def _classes(model):

@@ -6,36 +6,15 @@ outside request, page error or Python traceback.
 
 import json
 
-import numpy as np
 import pytest
 
-from test_page import READY, open_app, tid, wait_state, write_csv
+from made_up_data import write_csv
+from page_actions import (
+    SAMPLES, choose_sample, download, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
-
-SAMPLES = {
-    "boston": "MEDV", "iris": "species", "wine": "class", "breast_cancer": "diagnosis", "diabetes": "progression",
-    "xor": "label", "circles": "label", "spirals": "label", "blobs": "label", "surface": "y",
-}
-
-
-def choose_sample(page, name):
-    page.select_option(tid("sample-select"), name)
-    page.wait_for_function(
-        "(t) => document.querySelector('[data-testid=target-select]').value === t", arg=SAMPLES[name]
-    )
-
-
-def train_to_done(page, epochs=3):
-    page.fill(tid("epochs"), str(epochs))
-    page.click(tid("train-button"))
-    return wait_state(page, "done")
-
-
-def download(page, testid):
-    with page.expect_download() as info:
-        page.click(tid(testid))
-    return open(info.value.path(), encoding="utf-8").read()
 
 
 def test_loading_stages_and_ready_time(guarded_page, app_server):
@@ -62,13 +41,13 @@ def test_every_sample_trains_and_shows_results(guarded_page, app_server):
             assert float(page.text_content(tid("metric-rmse"))) > 0
             assert float(page.text_content(tid("metric-mae"))) > 0
         else:
-            assert "binary" in task or "multiclass" in task
+            assert "binary classification" in task or "multi-class classification" in task
             assert 0 <= float(page.text_content(tid("metric-accuracy"))) <= 1
             assert page.locator(f'{tid("per-class-table")} tbody tr').count() >= 2
         assert page.locator(f'{tid("predictions-table")} tbody tr').count() > 0, name
 
 
-def test_features_task_and_split_choices_reach_the_engine(guarded_page, app_server):
+def test_features_split_and_scaling_choices_reach_the_engine(guarded_page, app_server):
     page = guarded_page
     open_app(page, app_server)
     choose_sample(page, "iris")
@@ -81,11 +60,60 @@ def test_features_task_and_split_choices_reach_the_engine(guarded_page, app_serv
     train_to_done(page, epochs=2)
     assert "120 training rows, 30 test rows" in page.text_content(tid("task-info"))
     assert page.is_visible(tid("boundary-canvas"))
-    # overriding the task: treat the 0/1 label of XOR … here: iris as regression is refused clearly
+    model = json.loads(download(page, "download-model"))
+    assert model["config"]["features"] == ["petal_length", "petal_width"] and model["config"]["scaling"] == "minmax"
+
+
+def task_note(page):
+    return page.text_content(tid("task-detected"))
+
+
+def test_the_task_is_shown_on_load_and_can_be_overridden(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    choose_sample(page, "iris")
+    # before any training: the detection, its classes and why, also in the select's own words
+    note = task_note(page)
+    assert "Detected for species: multi-class classification (3 classes: setosa, versicolor, virginica)" in note
+    assert "text" in note
+    assert page.text_content(f'{tid("task-select")} option[value="auto"]') == "automatic (multi-class classification)"
+    page.select_option(tid("target-select"), "petal_width")
+    assert "Detected for petal_width: regression" in wait_text(page, "task-detected", "petal_width")
+    page.select_option(tid("target-select"), "species")
+    wait_text(page, "task-detected", "Detected for species")
+
+    # an override that cannot work is flagged beside the select, and Train says why without a crash
     page.select_option(tid("task-select"), "regression")
+    note = task_note(page)
+    assert "Your choice, regression, cannot train on this column" in note and "holds text" in note
+    assert page.get_attribute(tid("task-detected"), "data-conflict") == "true"
     page.click(tid("train-button"))
-    page.wait_for_selector(f'{tid("error-message")}:visible')
-    assert page.is_enabled(tid("train-button"))
+    message = wait_text(page, "error-message", "species")
+    assert "holds text" in message and "classification" in message
+    assert page.is_enabled(tid("train-button")) and page.get_attribute(tid("status"), "data-state") == "ready"
+    page.select_option(tid("task-select"), "binary")
+    assert "3 classes, not 2" in task_note(page)
+    page.select_option(tid("task-select"), "multiclass")
+    assert "cannot" not in task_note(page) and page.get_attribute(tid("task-detected"), "data-conflict") is None
+
+    # new data starts from automatic; a 0/1 column read as binary can be trained as multi-class
+    choose_sample(page, "boston")
+    assert page.input_value(tid("task-select")) == "auto"
+    assert "Detected for MEDV: regression" in task_note(page)
+    page.select_option(tid("target-select"), "CHAS")
+    assert "binary classification (2 classes: 0, 1)" in wait_text(page, "task-detected", "CHAS")
+    page.select_option(tid("task-select"), "multiclass")
+    assert "Your choice overrides it: multi-class classification" in task_note(page)
+    train_to_done(page, epochs=1)
+    assert page.text_content(tid("task-info")).startswith("Training: multi-class classification (2 classes: 0, 1)")
+
+    # the override travels in the link and is put back, after the sample's own target
+    link = page.get_attribute(tid("share-link"), "href")
+    assert "task=multiclass" in link and "target=CHAS" in link
+    page.goto("about:blank")
+    page.goto(app_server + "/" + link)
+    wait_text(page, "task-detected", "Your choice overrides it")
+    assert page.input_value(tid("task-select")) == "multiclass" and page.input_value(tid("target-select")) == "CHAS"
 
 
 def test_layer_editor_up_to_ten_layers_of_512(guarded_page, app_server):
@@ -111,7 +139,7 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     choose_sample(page, "circles")
     page.fill(tid("epochs"), "100000")
     page.click(tid("train-button"))
-    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) >= 3")
+    wait_epoch_at_least(page, 3)
     page.click(tid("pause-button"))
     page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
     paused_at = int(page.text_content(tid("epoch-counter")))
@@ -126,7 +154,7 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     assert "learning rate" in page.text_content(tid("error-message"))
     page.fill(tid("learning-rate"), "0.01")
     page.click(tid("resume-button"))
-    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > {paused_at + 3}")
+    wait_epoch_at_least(page, paused_at + 4)
     page.click(tid("stop-button"))
     wait_state(page, "done")
     assert page.locator(f'{tid("predictions-table")} tbody tr').count() > 0
@@ -171,9 +199,7 @@ def test_network_view_and_gradient_check(guarded_page, app_server):
 def test_model_download_load_and_identical_predictions(guarded_page, app_server, tmp_path):
     page = guarded_page
     open_app(page, app_server)
-    page.set_input_files(tid("file-input"), str(write_csv(tmp_path / "houses.csv", n=60)))
-    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
-    page.select_option(tid("target-select"), "price")
+    load_file(page, write_csv(tmp_path / "houses.csv", n=60), target="price")
     train_to_done(page, epochs=30)
     model_text = download(page, "download-model")
     assert json.loads(model_text)["target"] == "price"
@@ -183,8 +209,8 @@ def test_model_download_load_and_identical_predictions(guarded_page, app_server,
     new_rows = tmp_path / "new.csv"
     new_rows.write_text("size,age,noise,extra\n1,2,3,x\n4,5,6,y\n")
     page.set_input_files(tid("predict-file-input"), str(new_rows))
-    page.wait_for_function("() => document.querySelector('[data-testid=predict-note]').textContent.includes('new.csv')")
-    assert "extra" in page.text_content(tid("predict-note")) and "left out" in page.text_content(tid("predict-note"))
+    note = wait_text(page, "predict-note", "new.csv")
+    assert "extra" in note and "left out" in note
     before = json.loads(page.get_attribute(tid("new-predictions-table"), "data-predictions"))
 
     missing = tmp_path / "missing.csv"
@@ -197,19 +223,17 @@ def test_model_download_load_and_identical_predictions(guarded_page, app_server,
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something else"}')
     page.set_input_files(tid("model-file-input"), str(bad))
-    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('bad.json')")
-    assert "not a usable fcnn model file" in page.text_content(tid("error-message"))
+    assert "not a usable fcnn model file" in wait_text(page, "error-message", "bad.json")
     assert download(page, "download-model") == model_text
 
     # a fresh page, no training: load the model and predict the same rows
-    page.goto(app_server + "/")
-    page.wait_for_selector(READY)
+    open_app(page, app_server)
     saved = tmp_path / "model.json"
     saved.write_text(model_text)
     page.set_input_files(tid("model-file-input"), str(saved))
-    page.wait_for_function("() => document.querySelector('[data-testid=model-info]').textContent.includes('price')")
+    wait_text(page, "model-info", "price")
     page.set_input_files(tid("predict-file-input"), str(new_rows))
-    page.wait_for_function("() => document.querySelector('[data-testid=predict-note]').textContent.includes('new.csv')")
+    wait_text(page, "predict-note", "new.csv")
     after = json.loads(page.get_attribute(tid("new-predictions-table"), "data-predictions"))
     assert after == before
     # what if: one field per feature, one row predicted
@@ -217,7 +241,7 @@ def test_model_download_load_and_identical_predictions(guarded_page, app_server,
     for field, value in zip(page.locator(tid("what-if-field")).all(), ("1", "2", "3")):
         field.fill(value)
     page.click(tid("what-if-button"))
-    page.wait_for_function("() => document.querySelector('[data-testid=what-if-result]').textContent.includes('price')")
+    wait_text(page, "what-if-result", "price")
     assert float(page.text_content(tid("what-if-result")).split(":")[1]) == pytest.approx(before[0], abs=1e-9)
 
 
@@ -241,7 +265,7 @@ def test_shared_link_reproduces_the_run(guarded_page, app_server):
 
     page.goto("about:blank")
     page.goto(app_server + "/" + link)
-    page.wait_for_function("() => document.querySelector('[data-testid=target-select]').value === 'label'")
+    wait_text(page, "task-detected", "label")
     assert page.input_value(tid("seed")) == "7" and page.input_value(tid("hidden-units-2")) == "5"
     assert page.input_value(tid("activation-select")) == "tanh"
     page.click(tid("train-button"))
@@ -252,8 +276,7 @@ def test_shared_link_reproduces_the_run(guarded_page, app_server):
 def test_user_file_never_goes_into_the_link(guarded_page, app_server, tmp_path):
     page = guarded_page
     open_app(page, app_server)
-    page.set_input_files(tid("file-input"), str(write_csv(tmp_path / "secret.csv", n=30)))
-    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
+    load_file(page, write_csv(tmp_path / "secret.csv", n=30))
     link = page.get_attribute(tid("share-link"), "href")
     assert "price" not in link and "secret" not in link and "sample=" not in link
 
@@ -267,28 +290,3 @@ def test_markup_in_headers_and_cells_is_shown_as_text(guarded_page, app_server, 
     page.wait_for_selector(f'{tid("target-select")} option[value="y"]', state="attached")
     assert page.locator("main img").count() == 0 and page.locator("main b").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.text_content(tid("data-preview"))
-
-
-def test_every_control_has_a_label_and_phone_layout(guarded_page, app_server):
-    page = guarded_page
-    open_app(page, app_server)
-    choose_sample(page, "iris")
-    unlabeled = page.evaluate(
-        """() => [...document.querySelectorAll('input, select')]
-                 .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.id)"""
-    )
-    assert unlabeled == []
-    # the keyboard reaches Train and presses it
-    page.focus(tid("seed"))
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.dataset.testid") == "train-button":
-            break
-    page.fill(tid("epochs"), "1")
-    page.focus(tid("train-button"))
-    page.keyboard.press("Enter")
-    wait_state(page, "done")
-    for width, height in ((1280, 800), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"horizontal scroll at {width}px: {overflow}px"

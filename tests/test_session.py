@@ -210,3 +210,18 @@ def test_describe_target_agrees_with_train_for_every_task(sample, columns):
                 assert started["ok"] and started["task"] == task, (target, task, started)
             else:
                 assert not started["ok"] and started["error"] == problem, (target, task)
+
+
+def test_feature_fields_give_the_what_if_form_its_categories_and_blanks():
+    s = loaded(FRUIT, "fruit.csv")
+    started = call(s.start, json.dumps({"target": "kind", "epochs": 2}))
+    fields = {f["name"]: f for f in started["feature_fields"]}
+    assert list(fields) == started["features"] == ["colour", "weight"]
+    assert fields["colour"]["kind"] == "categorical" and fields["colour"]["categories"] == ["green", "orange", "red", "yellow"]
+    assert fields["weight"]["kind"] == "numeric" and fields["weight"]["categories"] is None
+    # a blank weight takes the training median, as the form's placeholder says
+    blank = call(s.predict_row, json.dumps({"colour": "red", "weight": ""}))
+    median = call(s.predict_row, json.dumps({"colour": "red", "weight": fields["weight"]["fill"]}))
+    assert blank["output"] == median["output"]
+    model = call(s.model_json)["text"]
+    assert call(Session().load_model, model)["feature_fields"] == started["feature_fields"]

@@ -10,6 +10,9 @@ import * as results from "./results-view.js";
 import * as table from "./table-view.js";
 import * as network from "./network-view.js";
 import { drawBoundary } from "./boundary-heatmap.js";
+import * as taskView from "./task-view.js";
+import * as whatIf from "./what-if.js";
+import { keepFocus, trackFocus } from "./focus-flow.js";
 
 // Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
@@ -27,7 +30,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
+const app = { engine: null, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -65,6 +68,7 @@ function updateControls() {
   $("what-if-button").disabled = running || !hasModel;
   $("gradcheck-button").disabled = running;
   $("download-predictions").disabled = running || phase === "idle";
+  keepFocus(phase);
 }
 
 // -- data -----------------------------------------------------------------------------
@@ -93,7 +97,7 @@ function updateShareLink() {
   $("share-link").href = shareHash();
 }
 
-function showLoaded(answer, preferredTarget, preferredFeatures) {
+async function showLoaded(answer, preferredTarget, preferredFeatures) {
   showError("");
   app.hasData = true;
   app.columns = answer.columns;
@@ -102,9 +106,12 @@ function showLoaded(answer, preferredTarget, preferredFeatures) {
   const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
   dataPanel.showTargetOptions(answer.columns, target);
   dataPanel.showFeatures(answer.columns, target, preferredFeatures);
+  // a task chosen for the old data does not carry over to new data (a link's task is put back by applyHash)
+  $("task-select").value = "auto";
+  await taskView.describeTarget(app.engine, target);
   updateControls();
   updateShareLink();
-  showStatus("ready", `Ready: ${answer.name} loaded. Choose the column to predict and press Train.`);
+  showStatus("ready", `Ready: ${answer.name} loaded. Check the column to predict and its task, then press Train.`);
 }
 
 async function loadText(text, name, preferredTarget = null, preferredFeatures = null) {
@@ -114,7 +121,7 @@ async function loadText(text, name, preferredTarget = null, preferredFeatures = 
     showError(`Could not load ${name}: ${answer.error}`);
     return false;
   }
-  showLoaded(answer, preferredTarget, preferredFeatures);
+  await showLoaded(answer, preferredTarget, preferredFeatures);
   return true;
 }
 
@@ -143,7 +150,7 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
       return false;
     }
     app.sample = name;
-    showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
+    await showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
     return true;
   }
   const sample = REAL_SAMPLES[name];
@@ -221,7 +228,8 @@ async function onTrain() {
   $("boundary-view").hidden = started.features.length !== 2;
   showProgress(0, null);
   app.timing = { elapsedMs: 0, epochs: 0 };
-  showWhatIf(started.features);
+  app.classes = started.classes || [];
+  whatIf.showWhatIf(started.feature_fields, exampleRow());
   await redrawModelViews();
   await runSlices();
 }
@@ -340,30 +348,21 @@ function onReset() {
 }
 
 // -- prediction, save and load -------------------------------------------------------------
-function showWhatIf(features) {
-  const fields = features.map((name, i) => {
-    const id = `what-if-${i}`;
-    const input = el("input", null, { id, type: "text", "data-testid": "what-if-field" });
-    input.name = name;
-    const at = app.columns.indexOf(name);
-    input.value = app.previewRow && at >= 0 ? app.previewRow[at] : "";
-    return [el("label", name, { for: id }), input];
-  });
-  $("what-if-fields").replaceChildren(...fields.flat());
-  $("what-if-result").textContent = "";
+// The what-if form starts from the first row of the loaded data, when it has the model's columns.
+function exampleRow() {
+  if (!app.previewRow) return {};
+  return Object.fromEntries(app.columns.map((name, i) => [name, app.previewRow[i]]));
 }
 
 async function onWhatIf(event) {
   event.preventDefault();
-  const values = {};
-  for (const input of $("what-if-fields").querySelectorAll("input")) values[input.name] = input.value;
-  const answer = await app.engine.predictRow(values);
+  const answer = await app.engine.predictRow(whatIf.whatIfValues());
   if (!answer.ok) {
     showError(`The what-if row could not be predicted: ${answer.error}`);
     return;
   }
   showError("");
-  $("what-if-result").textContent = `Predicted ${app.target}: ${answer.prediction}`;
+  whatIf.showWhatIfResult(app.target, answer, app.classes);
 }
 
 async function onPredictFile(event) {
@@ -413,8 +412,9 @@ async function onModelFile(event) {
   showError("");
   app.hasModel = true;
   app.target = answer.target;
-  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${answer.task}) from ${answer.features.join(", ")}.`;
-  showWhatIf(answer.features);
+  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${taskView.taskName(answer.task)}) from ${answer.features.join(", ")}.`;
+  app.classes = answer.classes || [];
+  whatIf.showWhatIf(answer.feature_fields, exampleRow());
   updateControls();
   await redrawModelViews();
 }
@@ -445,7 +445,11 @@ function wire() {
     if (app.engine && app.phase !== "training") loadFile(e.dataTransfer.files[0]);
   });
   $("sample-select").addEventListener("change", (e) => e.target.value && loadSample(e.target.value));
-  $("target-select").addEventListener("change", (e) => dataPanel.showFeatures(app.columns, e.target.value, null));
+  $("target-select").addEventListener("change", (e) => {
+    dataPanel.showFeatures(app.columns, e.target.value, null);
+    taskView.describeTarget(app.engine, e.target.value);
+  });
+  $("task-select").addEventListener("change", taskView.render);
   $("add-layer").addEventListener("click", () => { modelPanel.addLayer(); updateShareLink(); });
   $("remove-layer").addEventListener("click", () => { modelPanel.removeLayer(); updateShareLink(); });
   document.querySelector("main").addEventListener("change", updateShareLink);
@@ -475,6 +479,10 @@ async function applyHash() {
     $("sample-select").value = config.sample;
     await loadSample(config.sample, config.target || null, config.features || null);
   }
+  if (config.task) {
+    $("task-select").value = config.task;
+    taskView.render();
+  }
 }
 
 async function main() {
@@ -493,6 +501,7 @@ async function main() {
   app.chart = createLossChart($("loss-chart"));
   modelPanel.showLayers(DEFAULTS.hidden_layers);
   wire();
+  trackFocus();
   updateControls();
   try {
     app.engine = await withTimeout(connectEngine(onStage), LOAD_TIMEOUT_MS);
