@@ -141,7 +141,11 @@ async function loadFile(file) {
   }
 }
 
+// Arrow keys on the sample list choose one sample after another: only the latest choice loads.
+let sampleRequest = 0;
+
 async function loadSample(name, preferredTarget = null, preferredFeatures = null) {
+  const request = ++sampleRequest;
   if (TOY_SAMPLES.includes(name)) {
     // the toy data's own seed is fixed, so a link (sample name + settings) always names the same table
     const answer = await app.engine.loadSample(name, TOY_DATA_SEED);
@@ -160,7 +164,9 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
     showError(`Could not fetch the sample ${sample.file} (HTTP ${response.status}); reload the page.`);
     return false;
   }
-  const loaded = await loadText(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
+  const text = await response.text();
+  if (request !== sampleRequest) return false; // a later choice came while this one was fetched
+  const loaded = await loadText(text, sample.file, preferredTarget || sample.target, preferredFeatures);
   if (loaded) app.sample = name;
   updateShareLink();
   return loaded;
