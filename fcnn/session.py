@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import traceback
+from collections import Counter
 
 import numpy as np
 
@@ -266,6 +267,7 @@ class Session:
             notes.append(f"the extra columns {', '.join(extra)} were left out: the model does not use them")
         if table.n_rows > MAX_PREDICT_ROWS:
             notes.append(f"only the first {MAX_PREDICT_ROWS} rows were predicted")
+        notes.extend(_unseen_category_notes(model.pipeline, needed, rows))
         return {"columns": needed, "rows": rows, "predictions": _plain(predicted), "notes": notes,
                 "n_rows": table.n_rows, "target": model.target}
 
@@ -388,6 +390,25 @@ def _feature_fields(pipeline):
         {"name": c["name"], "kind": c["kind"], "categories": c.get("categories"), "fill": c["fill"]}
         for c in pipeline.to_dict()["columns"]
     ]
+
+
+def _unseen_category_notes(pipeline, columns, rows):
+    """A note per text feature whose cells hold values training never saw: the model
+    cannot tell such a value from any other unknown one, which the user should know."""
+    notes = []
+    for field in _feature_fields(pipeline):
+        if field["kind"] != "categorical" or field["name"] not in columns:
+            continue
+        at, known = columns.index(field["name"]), set(field["categories"])
+        unseen = Counter(row[at] for row in rows if not is_missing(row[at]) and row[at] not in known)
+        if unseen:
+            shown = ", ".join(f"{value!r} ({count} {'row' if count == 1 else 'rows'})" for value, count in unseen.most_common(5))
+            more = ", …" if len(unseen) > 5 else ""
+            notes.append(
+                f"{field['name']} holds values the model never saw in training: {shown}{more}; "
+                f"it predicts those rows as if {field['name']} were none of the values it knows"
+            )
+    return notes
 
 
 def _classes(model):

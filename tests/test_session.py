@@ -225,3 +225,14 @@ def test_feature_fields_give_the_what_if_form_its_categories_and_blanks():
     assert blank["output"] == median["output"]
     model = call(s.model_json)["text"]
     assert call(Session().load_model, model)["feature_fields"] == started["feature_fields"]
+
+
+def test_predict_csv_notes_text_values_the_model_never_saw():
+    s = loaded(FRUIT, "fruit.csv")
+    assert call(s.start, json.dumps({"target": "kind", "epochs": 2}))["ok"]
+    answer = call(s.predict_csv, "colour,weight\nblue,100\nred,150\nblue,NA\npink,80\n,90\n", "new.csv")
+    assert answer["ok"] and len(answer["predictions"]) == 5
+    (note,) = answer["notes"]
+    assert "colour holds values the model never saw" in note and "'blue' (2 rows), 'pink' (1 row)" in note
+    assert "'red'" not in note  # a known value and a blank (filled as in training) are no news
+    assert call(s.predict_csv, "colour,weight\nred,150\n", "new.csv")["notes"] == []

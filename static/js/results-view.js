@@ -1,12 +1,15 @@
 // Results: the metrics, a predicted-vs-actual scatter with y = x and the residuals
 // (regression), or the per-class precision and recall (classification).
-import { $, formatNumber, row } from "./dom.js";
+import { $, el, formatNumber, row } from "./dom.js";
 import { drawConfusion } from "./confusion-heatmap.js";
 
 export function clearResults() {
   for (const id of ["metric-r2", "metric-rmse", "metric-mae", "metric-accuracy"]) $(id).textContent = "–";
   $("results-note").textContent = "";
   $("per-class-table").tBodies[0].replaceChildren();
+  $("confusion-table").tHead.replaceChildren();
+  $("confusion-table").tBodies[0].replaceChildren();
+  $("confusion-details").hidden = true;
   for (const id of ["results-canvas", "residuals-canvas"]) {
     const canvas = $(id);
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
@@ -33,7 +36,22 @@ export function showResults(results) {
     $("per-class-table").tBodies[0].replaceChildren(
       ...m.classes.map((name, i) => row([name, formatNumber(m.precision[i]), formatNumber(m.recall[i])])),
     );
+    showConfusionTable(m.classes, m.confusion_matrix);
   }
+}
+
+// The heatmap's numbers as a table: readable by a screen reader, and exact for any class count.
+function showConfusionTable(classes, matrix) {
+  const table = $("confusion-table");
+  table.tHead.replaceChildren(row(["actual \\ predicted", ...classes], true));
+  table.tBodies[0].replaceChildren(
+    ...classes.map((name, i) => {
+      const tr = row(matrix[i]);
+      tr.prepend(el("th", name, { scope: "row" }));
+      return tr;
+    }),
+  );
+  $("confusion-details").hidden = false;
 }
 
 function bounds(values) {
