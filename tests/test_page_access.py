@@ -4,7 +4,11 @@ drop zone loads."""
 
 import pytest
 
-from page_actions import SAMPLES, choose_sample, open_app, tid, train_to_done, wait_epoch_at_least, wait_state, wait_text
+from made_up_data import write_fruit
+from page_actions import (
+    SAMPLES, choose_sample, layout_faults, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
+    wait_text,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -184,3 +188,39 @@ def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, ap
     assert "broken.csv" in wait_text(page, "error-message", "broken.csv")
     assert page.text_content(tid("dataset-info")).startswith("dropped.csv:")
     assert SAMPLES["boston"] not in page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
+
+
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def faults_at_each_size(page):
+    found = {}
+    for name, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function("(w) => document.documentElement.clientWidth === w", arg=width)
+        found[name] = layout_faults(page)
+    return found
+
+
+def test_the_page_reads_well_on_a_desktop_and_on_a_phone(guarded_page, app_server, tmp_path):
+    """Nothing scrolls the page sideways, sticks out of its panel or sits on another control:
+    empty, and with every view filled (data with text columns, results, network, predictions)."""
+    page = guarded_page
+    open_app(page, app_server)
+    assert faults_at_each_size(page) == {"desktop": [], "phone": []}
+    page.set_viewport_size({"width": 1280, "height": 800})
+    fruit = write_fruit(tmp_path / "fruit.csv")
+    load_file(page, fruit)
+    page.click(".preview summary")
+    train_to_done(page, epochs=20)
+    page.click(tid("gradcheck-button"))
+    page.wait_for_selector(f'{tid("gradcheck-table")} tbody tr')
+    page.click("#confusion-details summary")
+    page.set_input_files(tid("predict-file-input"), str(fruit))
+    wait_text(page, "predict-note", "fruit.csv")
+    page.click(tid("what-if-button"))
+    wait_text(page, "what-if-result", "Predicted kind")
+    assert faults_at_each_size(page) == {"desktop": [], "phone": []}
+    # the phone's single column: the network panel comes below the data panel, not beside it
+    data, network = (page.locator(f"section[aria-labelledby={h}]").bounding_box() for h in ("data-heading", "model-heading"))
+    assert network["y"] >= data["y"] + data["height"]

@@ -184,15 +184,18 @@ def test_network_view_and_gradient_check(guarded_page, app_server):
     page = guarded_page
     open_app(page, app_server)
     page.click(tid("gradcheck-button"))  # before any run: every node kind
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=gradcheck-table] tbody tr').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=gradcheck-table] tbody th').length === 4")
     choose_sample(page, "blobs")
     train_to_done(page, epochs=2)
     nodes = page.locator(tid("graph-node")).all_text_contents()
     assert any(n.startswith("W1 · WeightNode · 2×8") for n in nodes), nodes
     assert page.locator(tid("neuron-edge")).count() > 0
     page.click(tid("gradcheck-button"))
-    page.wait_for_function("() => document.querySelector('[data-testid=gradcheck-table] tbody td')?.textContent === 'current network'")
-    errors = [float(r) for r in page.locator(f'{tid("gradcheck-table")} tbody td:nth-child(4)').all_text_contents()]
+    page.wait_for_function("() => document.querySelector('[data-testid=gradcheck-table] tbody th')?.textContent === 'current network'")
+    assert page.locator(f'{tid("gradcheck-table")} tbody th').count() == 1
+    nodes = page.locator(f'{tid("gradcheck-row")} td:nth-child(1)').all_text_contents()
+    assert "W1WeightNode" in nodes and "softmax_cross_entropySoftmaxCrossEntropyNode" in nodes
+    errors = [float(r) for r in page.locator(f'{tid("gradcheck-row")} td:nth-child(2)').all_text_contents()]
     assert errors and max(errors) < 1e-4
 
 

@@ -393,7 +393,8 @@ async function onPredictFile(event) {
     }),
   );
   const more = answer.n_rows > shown.length ? ` The first ${shown.length} are shown.` : "";
-  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more} ${answer.notes.join(". ")}`.trim();
+  const notes = answer.notes.map((note) => ` ${note[0].toUpperCase()}${note.slice(1)}.`).join("");
+  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more}${notes}`;
   $("new-predictions-table").dataset.predictions = JSON.stringify(answer.predictions);
 }
 
