@@ -97,6 +97,23 @@ def wait_epoch_at_least(page, epoch):
     )
 
 
+def drawn_share(page, selector, background=False):
+    """The share of a canvas's pixels that are painted: with ``background`` any opaque pixel
+    counts, else only those darker than near-white (lines, points, filled cells)."""
+    return page.evaluate(
+        """([selector, background]) => {
+            const c = document.querySelector(selector);
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) {
+                if (d[i + 3] > 0 && (background || d[i] + d[i + 1] + d[i + 2] < 740)) n++;
+            }
+            return n / (d.length / 4);
+        }""",
+        [selector, background],
+    )
+
+
 def epoch_now(page):
     return int(page.text_content(tid("epoch-counter")))
 

@@ -10,7 +10,7 @@ import pytest
 
 from made_up_data import write_csv
 from page_actions import (
-    SAMPLES, choose_sample, download, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
+    SAMPLES, choose_sample, download, drawn_share, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
     wait_text,
 )
 
@@ -128,9 +128,11 @@ def test_layer_editor_up_to_ten_layers_of_512(guarded_page, app_server):
     page.click(tid("remove-layer"))
     assert page.locator(f'{tid("layer-editor")} input').count() == 9
     train_to_done(page, epochs=1)
-    sizes = page.locator(tid("neuron")).count()
-    assert sizes > 0
-    assert page.locator(tid("graph-node")).count() > 9 * 4
+    assert page.locator(tid("neuron")).count() > 0
+    nodes = page.locator(tid("graph-node")).all_text_contents()
+    assert len(nodes) > 9 * 4
+    assert any(n.startswith("W1 · WeightNode · 2×512") for n in nodes), nodes
+    assert any(n.startswith("W9 · WeightNode · 8×8") for n in nodes) and not any(n.startswith("W11 ") for n in nodes)
 
 
 def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server):
@@ -145,7 +147,9 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     paused_at = int(page.text_content(tid("epoch-counter")))
     page.wait_for_timeout(300)
     assert int(page.text_content(tid("epoch-counter"))) == paused_at
-    assert "Paused" in page.text_content(tid("status")) and "samples/s" in page.text_content(tid("samples-per-second"))
+    assert "Paused" in page.text_content(tid("status"))
+    assert float(page.text_content(tid("elapsed")).removesuffix(" s")) > 0
+    assert float(page.text_content(tid("samples-per-second")).removesuffix(" samples/s")) > 0
     page.click(tid("step-button"))
     page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) === {paused_at + 1}")
     page.fill(tid("learning-rate"), "0")
@@ -163,18 +167,68 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 0
 
 
+def test_every_training_setting_reaches_the_engine(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    choose_sample(page, "iris")
+    page.select_option(tid("activation-select"), "sigmoid")
+    page.select_option(tid("optimizer-select"), "momentum")
+    # the log-scale slider sets the typed rate: five steps of 0.1 down from 10^-2.5
+    page.focus(tid("learning-rate-slider"))
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    assert page.input_value(tid("learning-rate")) == "0.001"
+    page.fill(tid("batch-size"), "100000")  # more than the rows: one batch of the whole training set
+    page.fill(tid("weight-decay"), "0.01")
+    page.fill(tid("early-stopping"), "0")
+    page.fill(tid("seed"), "5")
+    train_to_done(page, epochs=4)
+    model = json.loads(download(page, "download-model"))
+    config = model["config"]
+    assert (config["activation"], config["optimizer"], config["learning_rate"]) == ("sigmoid", "momentum", 0.001)
+    assert (config["batch_size"], config["weight_decay"], config["early_stopping"], config["seed"]) == (100000, 0.01, 0, 5)
+    assert config["epochs"] == 4 and len(model["history"]) == 4
+    assert page.is_hidden(tid("error-message"))
+
+
+def test_the_loss_chart_is_drawn_by_the_vendored_library(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    assert page.get_attribute('script[src*="uplot"]', "src") == "./static/vendor/uplot/uPlot.iife.min.js"
+    choose_sample(page, "diabetes")
+    blank = drawn_share(page, f'{tid("loss-chart")} canvas')
+    train_to_done(page, epochs=30)
+    assert drawn_share(page, f'{tid("loss-chart")} canvas') > blank
+    legend = page.locator(f'{tid("loss-chart")} .u-legend').text_content()
+    assert "training loss" in legend and "validation loss" in legend
+
+
 def test_two_features_draw_the_decision_map_during_training(guarded_page, app_server):
     page = guarded_page
     open_app(page, app_server)
     choose_sample(page, "xor")
-    train_to_done(page, epochs=20)
-    assert page.is_visible(tid("boundary-canvas"))
-    coloured = page.evaluate(
-        """() => { const c = document.querySelector('[data-testid=boundary-canvas]');
-                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                   let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n / (d.length / 4); }"""
+    # count the neuron view's redraws, to see them happen while it trains
+    page.evaluate(
+        """() => { window.__neuronRedraws = 0;
+                   new MutationObserver(() => window.__neuronRedraws++)
+                       .observe(document.querySelector('[data-testid=neuron-view]'), {childList: true}); }"""
     )
-    assert coloured > 0.95
+    page.fill(tid("epochs"), "100000")
+    page.fill(tid("early-stopping"), "0")
+    page.click(tid("train-button"))
+    wait_epoch_at_least(page, 3)
+    assert page.is_visible(tid("boundary-canvas"))
+    first = page.evaluate("() => document.querySelector('[data-testid=boundary-canvas]').toDataURL()")
+    # the map and the weights are redrawn during training, not only at the end
+    page.wait_for_function(
+        """(first) => document.querySelector('[data-testid=status]').dataset.state === 'training'
+                      && document.querySelector('[data-testid=boundary-canvas]').toDataURL() !== first
+                      && window.__neuronRedraws >= 3""",
+        arg=first,
+    )
+    page.click(tid("stop-button"))
+    wait_state(page, "done")
+    assert drawn_share(page, tid("boundary-canvas"), background=True) > 0.95
     choose_sample(page, "boston")
     train_to_done(page, epochs=1)
     assert page.is_hidden(tid("boundary-view"))
@@ -189,7 +243,24 @@ def test_network_view_and_gradient_check(guarded_page, app_server):
     train_to_done(page, epochs=2)
     nodes = page.locator(tid("graph-node")).all_text_contents()
     assert any(n.startswith("W1 · WeightNode · 2×8") for n in nodes), nodes
-    assert page.locator(tid("neuron-edge")).count() > 0
+    # topological order: every node after the nodes it reads from, the loss last
+    order = [n.split(" · ")[0] for n in nodes]
+    for k in (1, 2):
+        assert order.index(f"linear{k}") > max(order.index(f"W{k}"), order.index(f"b{k}"))
+    assert order.index("X") < order.index("linear1") < order.index("relu1") < order.index("linear2")
+    assert order[-1] == "softmax_cross_entropy"
+    # the neuron view draws each weight: blue when positive, orange when negative, thicker when larger
+    weights = json.loads(download(page, "download-model"))["weights"]
+    edges = page.eval_on_selector_all(
+        tid("neuron-edge"),
+        "els => els.map(e => [+e.dataset.layer, +e.dataset.from, +e.dataset.to, e.getAttribute('stroke'), +e.getAttribute('stroke-width')])",
+    )
+    assert len(edges) == 2 * 8 + 8 * 3  # every weight of 2 → 8 → 3
+    drawn = [(weights[f"W{layer + 1}"][i][j], colour, width) for layer, i, j, colour, width in edges]
+    assert all((colour == "#1f77b4") == (w >= 0) for w, colour, _ in drawn)
+    by_size = sorted(drawn, key=lambda d: abs(d[0]))
+    assert [width for _, _, width in by_size] == sorted(width for _, _, width in by_size)
+    assert by_size[0][2] < by_size[-1][2]
     page.click(tid("gradcheck-button"))
     page.wait_for_function("() => document.querySelector('[data-testid=gradcheck-table] tbody th')?.textContent === 'current network'")
     assert page.locator(f'{tid("gradcheck-table")} tbody th').count() == 1

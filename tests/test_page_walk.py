@@ -9,7 +9,7 @@ import re
 import pytest
 
 from made_up_data import write_apartments, write_fruit
-from page_actions import download, load_file, open_app, tid, train_to_done, wait_text
+from page_actions import download, drawn_share, load_file, open_app, tid, train_to_done, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +20,6 @@ def read_table(path):
     header, *rows = list(csv.reader(path.open(encoding="utf-8")))
     missing = {name: sum(1 for r in rows if r[i] in MISSING) for i, name in enumerate(header)}
     return header, rows, missing
-
-
-def drawn_share(page, testid):
-    """The share of a canvas's pixels that are painted and not white."""
-    return page.evaluate(
-        """(id) => { const c = document.querySelector(`[data-testid=${id}]`);
-                     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                     let n = 0;
-                     for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] + d[i + 1] + d[i + 2] < 740) n++;
-                     return n / (d.length / 4); }""",
-        testid,
-    )
 
 
 def split_sizes(page):
@@ -88,7 +76,7 @@ def test_a_newcomer_predicts_apartment_prices_from_text_columns_with_gaps(guarde
     # results: the scores, the scatter and residuals, the paged table and its download
     assert float(page.text_content(tid("metric-r2"))) > 0.8
     assert float(page.text_content(tid("metric-rmse"))) > 0 and float(page.text_content(tid("metric-mae"))) > 0
-    assert drawn_share(page, "results-plot") > 0.001 and drawn_share(page, "residuals-plot") > 0.001
+    assert drawn_share(page, tid("results-plot")) > 0.001 and drawn_share(page, tid("residuals-plot")) > 0.001
     assert page.locator(f'{tid("predictions-table")} tbody tr').count() == min(50, n_test)
     assert f"({n_test} rows)" in page.text_content(tid("page-info"))
     lines = download(page, "download-predictions").splitlines()
@@ -142,7 +130,7 @@ def test_a_newcomer_tells_fruit_apart_from_text_columns_with_gaps(guarded_page, 
     # results: accuracy, the confusion matrix drawn and as numbers, precision and recall per class
     accuracy = float(page.text_content(tid("metric-accuracy")))
     assert accuracy > 0.7
-    assert drawn_share(page, "results-plot") > 0.05
+    assert drawn_share(page, tid("results-plot")) > 0.05
     assert page.is_hidden(tid("residuals-plot"))
     per_class = page.locator(f'{tid("per-class-table")} tbody tr td:first-child').all_text_contents()
     assert per_class == ["apple", "banana", "orange", "plum"]

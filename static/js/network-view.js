@@ -32,6 +32,8 @@ export function showNeurons(view) {
           "stroke-width": (0.3 + 3.5 * (Math.abs(weight) / strongest)).toFixed(2),
           "stroke-opacity": "0.7",
           "data-testid": "neuron-edge",
+          // which weight the edge draws: W{layer+1}[from][to]
+          "data-layer": l, "data-from": from, "data-to": to,
         }),
       );
     }
