@@ -614,6 +614,11 @@ def detect_task(column_info):
     nothing to learn), or is text with more than MAX_CLASSES distinct values
     (an id or a name, not a class label).
     """
+    return explain_task(column_info)[0]
+
+
+def explain_task(column_info):
+    """``detect_task``'s answer and the reason for it, in words for the user: (task, reason)."""
     info = column_info
     if info.kind == "empty":
         raise DataError(f"the target {info.name!r} has no values; choose another column as the target")
@@ -627,19 +632,31 @@ def detect_task(column_info):
             f"the target {info.name!r} holds the same number in every row, so there is nothing to learn; "
             "choose another column or add rows with other values"
         )
+    n = info.n_distinct
     if info.kind == "categorical":
-        if info.n_distinct > MAX_CLASSES:
+        if n > MAX_CLASSES:
             raise DataError(
-                f"the target {info.name!r} holds text with {info.n_distinct} different values, too many to be classes "
+                f"the target {info.name!r} holds text with {n} different values, too many to be classes "
                 f"(at most {MAX_CLASSES}); choose a column of class labels or numbers as the target"
             )
-        return "binary" if info.n_distinct == 2 else "multiclass"
+        return ("binary" if n == 2 else "multiclass"), f"it holds text with {n} different values, each a class"
     if info.all_integers:
-        if info.n_distinct == 2:
-            return "binary"
-        if info.n_distinct <= MAX_INTEGER_CLASSES and info.n_distinct <= INTEGER_CLASS_SHARE * info.n_values:
-            return "multiclass"
-    return "regression"
+        if n == 2:
+            return "binary", "it holds whole numbers with 2 different values, read as two classes"
+        if n <= MAX_INTEGER_CLASSES and n <= INTEGER_CLASS_SHARE * info.n_values:
+            return "multiclass", (
+                f"it holds whole numbers with only {n} different values over {info.n_values} rows, read as class labels"
+            )
+        if n > MAX_INTEGER_CLASSES:
+            return "regression", (
+                f"it holds whole numbers with {n} different values, more than the {MAX_INTEGER_CLASSES} "
+                "that would be read as class labels"
+            )
+        return "regression", (
+            f"it holds whole numbers with {n} different values over only {info.n_values} rows: class labels would "
+            f"have {round(1 / INTEGER_CLASS_SHARE)} or more rows per value, so it is read as a quantity"
+        )
+    return "regression", f"it holds numbers with {n} different values"
 
 
 # ---------------------------------------------------------------------------

@@ -11,14 +11,16 @@ from __future__ import annotations
 import gc
 import json
 import traceback
+from collections import Counter
 
 import numpy as np
 
-from .data import infer_columns, read_csv_text
+from .data import TASKS, explain_task, infer_columns, is_missing, read_csv_text
 from .errors import ConfigError, FcnnError
 from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
 from .network import EVALUATION_CHUNK_ROWS
+from .preprocess import TargetEncoder, resolve_task
 from .samples import TOY_SETS, toy_csv
 from .training import Experiment, TrainingConfig
 
@@ -26,12 +28,13 @@ MAX_RESULT_ROWS = 10_000
 PREVIEW_ROWS = 20
 MAX_PREDICT_ROWS = 10_000
 GRID_SIZE = 40
-MAX_EDGES_PER_LAYER = 400
+MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
+SHOWN_CLASSES = 10  # describe_target names at most this many class labels
 # In the browser the engine lives in 32-bit WebAssembly: at most 2 GB in all.
 OUT_OF_MEMORY = (
     "the engine ran out of memory (in the browser it has at most 2 GB); use a smaller batch size, "
     "fewer or narrower hidden layers, or fewer rows, and train again"
-)  # the strongest edges only, so the page's drawing stays cheap
+)
 
 
 def _answer(method):
@@ -104,6 +107,52 @@ class Session:
         }
 
     @_answer
+    def describe_target(self, name):
+        """The task the page shows beside its task choice, for the target column ``name``.
+
+        Answers the detected task ("regression", "binary", "multiclass", or
+        None when the column cannot be a target, with ``problem`` saying why),
+        the ``reason`` in words, the class labels as training will name them
+        (the first SHOWN_CLASSES, ``n_classes`` in all), the rows without a
+        value (they are left out of training), and ``options``: for each task
+        the page offers, None when it can be trained on this column, else the
+        message Train would give.
+        """
+        if self.table is None:
+            raise FcnnError("no data is loaded yet; choose a CSV file or a sample data set first")
+        info = next((c for c in self.columns if c.name == name), None)
+        if info is None:
+            raise FcnnError(f"the data has no column {name!r}; choose the target from: {', '.join(self.table.columns)}")
+        try:
+            detected, reason = explain_task(info)
+            problem = None
+        except FcnnError as exc:
+            detected, reason, problem = None, "", str(exc)
+        options = {}
+        for task in TASKS:
+            try:
+                resolve_task(task, info)
+                options[task] = None
+            except FcnnError as exc:
+                options[task] = str(exc)
+        classes = []
+        if detected in ("binary", "multiclass"):
+            cells = [row[info.index] for row in self.table.rows if not is_missing(row[info.index])]
+            classes = TargetEncoder.for_task(detected, info.name).fit(cells).classes
+        return {
+            "target": info.name,
+            "kind": info.kind,
+            "detected": detected,
+            "reason": reason,
+            "problem": problem,
+            "n_classes": len(classes),
+            "classes": [str(c) for c in classes[:SHOWN_CLASSES]],
+            "n_distinct": info.n_distinct,
+            "n_missing": info.n_missing,
+            "options": options,
+        }
+
+    @_answer
     def start(self, config_json):
         """Build a new experiment from the loaded table and a JSON config."""
         if self.table is None:
@@ -130,6 +179,7 @@ class Session:
             "n_train": int(len(data.x_train)),
             "n_test": int(len(data.x_test)),
             "report": data.report,
+            "feature_fields": _feature_fields(data.pipeline),
             "nodes": [{"name": n.name, "kind": type(n).__name__} for n in experiment.network.nodes],
         }
 
@@ -220,7 +270,7 @@ class Session:
         model = _load_model_text(str(text))
         self.loaded_model = model
         return {"target": model.target, "features": model.feature_columns, "task": model.task,
-                "classes": _classes(model)}
+                "classes": _classes(model), "feature_fields": _feature_fields(model.pipeline)}
 
     @_answer
     def predict_csv(self, text, name="new.csv"):
@@ -242,6 +292,7 @@ class Session:
             notes.append(f"the extra columns {', '.join(extra)} were left out: the model does not use them")
         if table.n_rows > MAX_PREDICT_ROWS:
             notes.append(f"only the first {MAX_PREDICT_ROWS} rows were predicted")
+        notes.extend(_unseen_category_notes(model.pipeline, needed, rows))
         return {"columns": needed, "rows": rows, "predictions": _plain(predicted), "notes": notes,
                 "n_rows": table.n_rows, "target": model.target}
 
@@ -387,6 +438,34 @@ class Session:
 
 def _size(n_bytes):
     return f"{n_bytes / 1e9:.1f} GB" if n_bytes >= 1e9 else f"{n_bytes / 1e6:.0f} MB"
+
+
+def _feature_fields(pipeline):
+    """One entry per feature for the page's what-if form: its name, kind ("numeric" or
+    "categorical"), the categories the model knows (categorical) and the value a blank takes."""
+    return [
+        {"name": c["name"], "kind": c["kind"], "categories": c.get("categories"), "fill": c["fill"]}
+        for c in pipeline.to_dict()["columns"]
+    ]
+
+
+def _unseen_category_notes(pipeline, columns, rows):
+    """A note per text feature whose cells hold values training never saw: the model
+    cannot tell such a value from any other unknown one, which the user should know."""
+    notes = []
+    for field in _feature_fields(pipeline):
+        if field["kind"] != "categorical" or field["name"] not in columns:
+            continue
+        at, known = columns.index(field["name"]), set(field["categories"])
+        unseen = Counter(row[at] for row in rows if not is_missing(row[at]) and row[at] not in known)
+        if unseen:
+            shown = ", ".join(f"{value!r} ({count} {'row' if count == 1 else 'rows'})" for value, count in unseen.most_common(5))
+            more = ", …" if len(unseen) > 5 else ""
+            notes.append(
+                f"{field['name']} holds values the model never saw in training: {shown}{more}; "
+                f"it predicts those rows as if {field['name']} were none of the values it knows"
+            )
+    return notes
 
 
 def _classes(model):

@@ -13,6 +13,7 @@ session = Session(memory_budget=TRAINING_MEMORY_BUDGET)
 load_csv = session.load_csv
 load_sample = session.load_sample
 sample_names = session.sample_names
+describe_target = session.describe_target
 start = session.start
 train_for = session.train_for
 step = session.step
@@ -45,7 +46,7 @@ def ping():
 
 
 __export__ = [
-    "ping", "load_csv", "load_sample", "sample_names", "start", "train_for", "step", "set_learning_rate",
+    "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "network_view", "grid",
     "simulate_fatal_error",
 ]

@@ -6,68 +6,25 @@ error and any Python traceback in the console (see the guarded_page fixture).
 
 import time
 
-import numpy as np
 import pytest
 
+# re-exported: other test modules import these names from here
+from made_up_data import write_csv
+from page_actions import (  # noqa: F401
+    READY, choose_sample, epoch_now, load_file, open_app, record_text_changes, tid, wait_epoch_at_least, wait_state,
+    wait_text,
+)
+
 pytestmark = pytest.mark.browser
-
-READY = '[data-testid="status"][data-state="ready"]'
-
-
-def tid(name):
-    return f'[data-testid="{name}"]'
-
-
-def open_app(page, origin):
-    page.goto(origin + "/")
-    page.wait_for_selector(READY, timeout=90_000)
-    assert "Ready" in page.text_content(tid("status"))
-
-
-def write_csv(path, n=90, seed=5):
-    """y depends smoothly on two features; a third column is noise."""
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0, 10, size=(n, 3))
-    y = 3 * x[:, 0] - 2 * x[:, 1] + 40 + rng.normal(0, 0.5, size=n)
-    rows = ["size,age,noise,price"] + [f"{a:.3f},{b:.3f},{c:.3f},{t:.3f}" for (a, b, c), t in zip(x, y)]
-    path.write_text("\n".join(rows) + "\n")
-    return path
-
-
-def record_text_changes(page, *testids):
-    """Keep every text a hooked element shows, so a test can see live updates afterwards."""
-    page.evaluate(
-        """(ids) => {
-            window.__changes = {};
-            for (const id of ids) {
-                const el = document.querySelector(`[data-testid="${id}"]`);
-                window.__changes[id] = [];
-                new MutationObserver(() => window.__changes[id].push(el.textContent))
-                    .observe(el, {childList: true, characterData: true, subtree: true});
-            }
-        }""",
-        list(testids),
-    )
-
-
-def wait_state(page, *states, timeout=60_000):
-    selector = ",".join(f'{tid("status")}[data-state="{s}"]' for s in states)
-    page.wait_for_selector(selector, timeout=timeout)
-    return page.get_attribute(tid("status"), "data-state")
-
-
-def epoch_now(page):
-    return int(page.text_content(tid("epoch-counter")))
 
 
 def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(guarded_page, app_server, tmp_path):
     page = guarded_page
     open_app(page, app_server)
-    page.set_input_files(tid("file-input"), str(write_csv(tmp_path / "houses.csv")))
-    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
+    load_file(page, write_csv(tmp_path / "houses.csv"))
     options = page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
     assert options == ["size", "age", "noise", "price"]
-    page.select_option(tid("target-select"), "price")
+    assert page.input_value(tid("target-select")) == "price"
     page.fill(tid("epochs"), "2000")
     record_text_changes(page, "epoch-counter", "loss-value")
     page.click(tid("train-button"))
@@ -89,9 +46,7 @@ def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(guarded_page, app
 def test_boston_sample_trains_with_defaults(guarded_page, app_server):
     page = guarded_page
     open_app(page, app_server)
-    page.select_option(tid("sample-select"), "boston")
-    page.wait_for_selector(f'{tid("target-select")} option[value="MEDV"]', state="attached")
-    assert page.input_value(tid("target-select")) == "MEDV"
+    choose_sample(page, "boston")
     page.click(tid("train-button"))
     wait_state(page, "done")
     assert float(page.text_content(tid("metric-r2"))) > 0.7
@@ -108,11 +63,10 @@ def test_boston_sample_trains_with_defaults(guarded_page, app_server):
 def test_stop_in_the_middle_of_training(guarded_page, app_server):
     page = guarded_page
     open_app(page, app_server)
-    page.select_option(tid("sample-select"), "boston")
-    page.wait_for_selector(f'{tid("target-select")} option[value="MEDV"]', state="attached")
+    choose_sample(page, "boston")
     page.fill(tid("epochs"), "100000")
     page.click(tid("train-button"))
-    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) >= 5")
+    wait_epoch_at_least(page, 5)
     # the page answers while it trains: typing into a field works
     page.fill(tid("hidden-units"), "9")
     assert page.input_value(tid("hidden-units")) == "9"
@@ -134,9 +88,7 @@ def test_stop_in_the_middle_of_training(guarded_page, app_server):
 def test_malformed_csv_shows_error_and_keeps_the_loaded_data(guarded_page, app_server, tmp_path):
     page = guarded_page
     open_app(page, app_server)
-    page.set_input_files(tid("file-input"), str(write_csv(tmp_path / "good.csv", n=40)))
-    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
-    page.select_option(tid("target-select"), "price")
+    load_file(page, write_csv(tmp_path / "good.csv", n=40), target="price")
     assert page.is_hidden(tid("error-message"))
 
     ragged = tmp_path / "ragged.csv"
@@ -149,14 +101,12 @@ def test_malformed_csv_shows_error_and_keeps_the_loaded_data(guarded_page, app_s
     header_only = tmp_path / "header_only.csv"
     header_only.write_text("x,y\n")
     page.set_input_files(tid("file-input"), str(header_only))
-    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('header_only.csv')")
-    assert "no data rows" in page.text_content(tid("error-message"))
+    assert "no data rows" in wait_text(page, "error-message", "header_only.csv")
 
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     page.set_input_files(tid("file-input"), str(empty))
-    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('empty.csv')")
-    assert "empty" in page.text_content(tid("error-message")).split("empty.csv", 1)[1]
+    assert "empty" in wait_text(page, "error-message", "empty.csv").split("empty.csv", 1)[1]
 
     # what was loaded before is kept: the good file's columns, and it still trains
     options = page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")

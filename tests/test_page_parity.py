@@ -9,7 +9,8 @@ import pytest
 from fcnn import load_model
 from fcnn.data import read_csv_text
 from fcnn.training import Experiment, TrainingConfig
-from test_page import open_app, tid, wait_state, write_csv
+from made_up_data import write_csv
+from page_actions import load_file, open_app, tid, wait_state, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +19,7 @@ def test_fifty_epochs_in_the_page_match_cpython(guarded_page, app_server, tmp_pa
     page = guarded_page
     open_app(page, app_server)
     data = write_csv(tmp_path / "houses.csv", n=120)
-    page.set_input_files(tid("file-input"), str(data))
-    page.wait_for_selector(f'{tid("target-select")} option[value="price"]', state="attached")
-    page.select_option(tid("target-select"), "price")
+    load_file(page, data, target="price")
     page.fill(tid("epochs"), "50")
     page.fill(tid("early-stopping"), "0")
     page.fill(tid("seed"), "11")
@@ -31,7 +30,7 @@ def test_fifty_epochs_in_the_page_match_cpython(guarded_page, app_server, tmp_pa
         page.click(tid("download-model"))
     text = open(info.value.path(), encoding="utf-8").read()
     page.set_input_files(tid("predict-file-input"), str(data))
-    page.wait_for_function("() => document.querySelector('[data-testid=predict-note]').textContent.includes('houses.csv')")
+    wait_text(page, "predict-note", "houses.csv")
     page_predictions = np.array(json.loads(page.get_attribute(tid("new-predictions-table"), "data-predictions")))
 
     doc = json.loads(text)

@@ -141,3 +141,98 @@ def test_start_refuses_non_object_settings():
     s = Session()
     call(s.load_sample, "xor", 0)
     assert not call(s.start, "[1]")["ok"]
+
+
+def loaded(text, name="data.csv"):
+    s = Session()
+    assert call(s.load_csv, text, name)["ok"]
+    return s
+
+
+FRUIT = "colour,weight,kind\n" + "".join(
+    f"{c},{w},{k}\n" for c, w, k in [("red", 150, "apple"), ("yellow", 120, "banana"), ("orange", 140, "orange"),
+                                    ("green", "", "apple"), ("yellow", 118, "banana"), ("orange", 135, "")] * 5
+)
+
+
+def test_describe_target_detects_the_task_with_its_classes_and_reason():
+    s = loaded(FRUIT, "fruit.csv")
+    kind = call(s.describe_target, "kind")
+    assert kind["ok"] and kind["detected"] == "multiclass" and kind["problem"] is None
+    assert kind["classes"] == ["apple", "banana", "orange"] and kind["n_classes"] == 3
+    assert "text" in kind["reason"] and "3 different values" in kind["reason"]
+    assert kind["n_missing"] == 5  # the rows with no fruit name: left out of training
+    assert kind["options"]["multiclass"] is None
+    assert "holds text" in kind["options"]["regression"] and "classification" in kind["options"]["regression"]
+    assert "3 classes, not 2" in kind["options"]["binary"]
+    weight = call(s.describe_target, "weight")
+    assert weight["detected"] == "regression" and weight["classes"] == [] and weight["n_classes"] == 0
+    assert weight["options"]["regression"] is None
+
+
+def test_describe_target_names_the_classes_as_training_does():
+    # whole-number labels, one written "2.0": one class "2", as the training encoder has it
+    grades = [str(1 + i % 3) for i in range(90)]
+    grades[4] = "2.0"
+    s = loaded("x,grade\n" + "".join(f"{i},{g}\n" for i, g in enumerate(grades)))
+    described = call(s.describe_target, "grade")
+    started = call(s.start, json.dumps({"target": "grade", "epochs": 1}))
+    assert described["detected"] == started["task"] == "multiclass"
+    assert described["classes"] == started["classes"] == ["1", "2", "3"]
+    assert "whole numbers with only 3 different values over 90 rows" in described["reason"]
+    s = loaded("x,y\n" + "".join(f"{i},{i % 2}\n" for i in range(10)))
+    assert call(s.describe_target, "y")["classes"] == ["0", "1"]
+
+
+def test_describe_target_says_why_a_column_cannot_be_the_target():
+    s = loaded("id,y\n" + "".join(f"user{i},{i}\n" for i in range(150)))
+    answer = call(s.describe_target, "id")
+    assert answer["ok"] and answer["detected"] is None and "too many to be classes" in answer["problem"]
+    assert all(message for message in answer["options"].values())
+    assert "no column 'nope'" in call(s.describe_target, "nope")["error"]
+    assert "no data is loaded" in call(Session().describe_target, "y")["error"]
+
+
+@pytest.mark.parametrize("sample, columns", [("iris.csv", None), ("boston.csv", ["MEDV", "CHAS", "RAD"]), ("fruit", None)])
+def test_describe_target_agrees_with_train_for_every_task(sample, columns):
+    """Detection and the overrides it allows are what Train does: an allowed task trains,
+    a refused one gets the very message describe_target gave."""
+    text = FRUIT if sample == "fruit" else (DATA / sample).read_text()
+    s = loaded(text, sample)
+    for target in columns or read_csv_text(text).columns:
+        described = call(s.describe_target, target)
+        if described["detected"]:
+            auto = call(s.start, json.dumps({"target": target, "epochs": 1}))
+            assert auto["ok"] and auto["task"] == described["detected"], target
+        for task, problem in described["options"].items():
+            started = call(s.start, json.dumps({"target": target, "task": task, "epochs": 1}))
+            if problem is None:
+                assert started["ok"] and started["task"] == task, (target, task, started)
+            else:
+                assert not started["ok"] and started["error"] == problem, (target, task)
+
+
+def test_feature_fields_give_the_what_if_form_its_categories_and_blanks():
+    s = loaded(FRUIT, "fruit.csv")
+    started = call(s.start, json.dumps({"target": "kind", "epochs": 2}))
+    fields = {f["name"]: f for f in started["feature_fields"]}
+    assert list(fields) == started["features"] == ["colour", "weight"]
+    assert fields["colour"]["kind"] == "categorical" and fields["colour"]["categories"] == ["green", "orange", "red", "yellow"]
+    assert fields["weight"]["kind"] == "numeric" and fields["weight"]["categories"] is None
+    # a blank weight takes the training median, as the form's placeholder says
+    blank = call(s.predict_row, json.dumps({"colour": "red", "weight": ""}))
+    median = call(s.predict_row, json.dumps({"colour": "red", "weight": fields["weight"]["fill"]}))
+    assert blank["output"] == median["output"]
+    model = call(s.model_json)["text"]
+    assert call(Session().load_model, model)["feature_fields"] == started["feature_fields"]
+
+
+def test_predict_csv_notes_text_values_the_model_never_saw():
+    s = loaded(FRUIT, "fruit.csv")
+    assert call(s.start, json.dumps({"target": "kind", "epochs": 2}))["ok"]
+    answer = call(s.predict_csv, "colour,weight\nblue,100\nred,150\nblue,NA\npink,80\n,90\n", "new.csv")
+    assert answer["ok"] and len(answer["predictions"]) == 5
+    (note,) = answer["notes"]
+    assert "colour holds values the model never saw" in note and "'blue' (2 rows), 'pink' (1 row)" in note
+    assert "'red'" not in note  # a known value and a blank (filled as in training) are no news
+    assert call(s.predict_csv, "colour,weight\nred,150\n", "new.csv")["notes"] == []

@@ -11,6 +11,9 @@ import * as table from "./table-view.js";
 import * as network from "./network-view.js";
 import { drawBoundary } from "./boundary-heatmap.js";
 import { holdCsv, holdModel, holdToySample, restartEngine } from "./recovery.js";
+import * as taskView from "./task-view.js";
+import * as whatIf from "./what-if.js";
+import { keepFocus, trackFocus } from "./focus-flow.js";
 
 // Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
@@ -28,7 +31,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, restarting: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
+const app = { engine: null, restarting: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -68,6 +71,7 @@ function updateControls() {
   $("what-if-button").disabled = running || !hasModel;
   $("gradcheck-button").disabled = running;
   $("download-predictions").disabled = running || phase === "idle";
+  keepFocus(phase);
 }
 
 // -- data -----------------------------------------------------------------------------
@@ -96,7 +100,7 @@ function updateShareLink() {
   $("share-link").href = shareHash();
 }
 
-function showLoaded(answer, preferredTarget, preferredFeatures) {
+async function showLoaded(answer, preferredTarget, preferredFeatures) {
   showError("");
   app.hasData = true;
   app.columns = answer.columns;
@@ -105,9 +109,12 @@ function showLoaded(answer, preferredTarget, preferredFeatures) {
   const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
   dataPanel.showTargetOptions(answer.columns, target);
   dataPanel.showFeatures(answer.columns, target, preferredFeatures);
+  // a task chosen for the old data does not carry over to new data (a link's task is put back by applyHash)
+  $("task-select").value = "auto";
+  await taskView.describeTarget(app.engine, target);
   updateControls();
   updateShareLink();
-  showStatus("ready", `Ready: ${answer.name} loaded. Choose the column to predict and press Train.`);
+  showStatus("ready", `Ready: ${answer.name} loaded. Check the column to predict and its task, then press Train.`);
 }
 
 async function loadText(text, name, preferredTarget = null, preferredFeatures = null) {
@@ -118,7 +125,7 @@ async function loadText(text, name, preferredTarget = null, preferredFeatures = 
     return false;
   }
   holdCsv(text, name);
-  showLoaded(answer, preferredTarget, preferredFeatures);
+  await showLoaded(answer, preferredTarget, preferredFeatures);
   return true;
 }
 
@@ -138,7 +145,11 @@ async function loadFile(file) {
   }
 }
 
+// Arrow keys on the sample list choose one sample after another: only the latest choice loads.
+let sampleRequest = 0;
+
 async function loadSample(name, preferredTarget = null, preferredFeatures = null) {
+  const request = ++sampleRequest;
   if (TOY_SAMPLES.includes(name)) {
     // the toy data's own seed is fixed, so a link (sample name + settings) always names the same table
     const answer = await app.engine.loadSample(name, TOY_DATA_SEED);
@@ -148,7 +159,7 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
     }
     app.sample = name;
     holdToySample(name, TOY_DATA_SEED);
-    showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
+    await showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
     return true;
   }
   const sample = REAL_SAMPLES[name];
@@ -158,7 +169,9 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
     showError(`Could not fetch the sample ${sample.file} (HTTP ${response.status}); reload the page.`);
     return false;
   }
-  const loaded = await loadText(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
+  const text = await response.text();
+  if (request !== sampleRequest) return false; // a later choice came while this one was fetched
+  const loaded = await loadText(text, sample.file, preferredTarget || sample.target, preferredFeatures);
   if (loaded) app.sample = name;
   updateShareLink();
   return loaded;
@@ -226,7 +239,8 @@ async function onTrain() {
   $("boundary-view").hidden = started.features.length !== 2;
   showProgress(0, null);
   app.timing = { elapsedMs: 0, epochs: 0 };
-  showWhatIf(started.features);
+  app.classes = started.classes || [];
+  whatIf.showWhatIf(started.feature_fields, exampleRow());
   await redrawModelViews();
   await runSlices();
 }
@@ -354,30 +368,21 @@ function onReset() {
 }
 
 // -- prediction, save and load -------------------------------------------------------------
-function showWhatIf(features) {
-  const fields = features.map((name, i) => {
-    const id = `what-if-${i}`;
-    const input = el("input", null, { id, type: "text", "data-testid": "what-if-field" });
-    input.name = name;
-    const at = app.columns.indexOf(name);
-    input.value = app.previewRow && at >= 0 ? app.previewRow[at] : "";
-    return [el("label", name, { for: id }), input];
-  });
-  $("what-if-fields").replaceChildren(...fields.flat());
-  $("what-if-result").textContent = "";
+// The what-if form starts from the first row of the loaded data, when it has the model's columns.
+function exampleRow() {
+  if (!app.previewRow) return {};
+  return Object.fromEntries(app.columns.map((name, i) => [name, app.previewRow[i]]));
 }
 
 async function onWhatIf(event) {
   event.preventDefault();
-  const values = {};
-  for (const input of $("what-if-fields").querySelectorAll("input")) values[input.name] = input.value;
-  const answer = await app.engine.predictRow(values);
+  const answer = await app.engine.predictRow(whatIf.whatIfValues());
   if (!answer.ok) {
     showError(`The what-if row could not be predicted: ${answer.error}`);
     return;
   }
   showError("");
-  $("what-if-result").textContent = `Predicted ${app.target}: ${answer.prediction}`;
+  whatIf.showWhatIfResult(app.target, answer, app.classes);
 }
 
 async function onPredictFile(event) {
@@ -402,7 +407,8 @@ async function onPredictFile(event) {
     }),
   );
   const more = answer.n_rows > shown.length ? ` The first ${shown.length} are shown.` : "";
-  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more} ${answer.notes.join(". ")}`.trim();
+  const notes = answer.notes.map((note) => ` ${note[0].toUpperCase()}${note.slice(1)}.`).join("");
+  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more}${notes}`;
   $("new-predictions-table").dataset.predictions = JSON.stringify(answer.predictions);
 }
 
@@ -429,8 +435,9 @@ async function onModelFile(event) {
   holdModel(text);
   app.hasModel = true;
   app.target = answer.target;
-  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${answer.task}) from ${answer.features.join(", ")}.`;
-  showWhatIf(answer.features);
+  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${taskView.taskName(answer.task)}) from ${answer.features.join(", ")}.`;
+  app.classes = answer.classes || [];
+  whatIf.showWhatIf(answer.feature_fields, exampleRow());
   updateControls();
   await redrawModelViews();
 }
@@ -477,7 +484,8 @@ async function onEngineCrash(error) {
   if (restarted.modelBack) {
     kept.push("the last trained model is back (predict, what-if and download work)");
     app.target = restarted.modelBack.target;
-    showWhatIf(restarted.modelBack.features);
+    app.classes = restarted.modelBack.classes || [];
+    whatIf.showWhatIf(restarted.modelBack.feature_fields, exampleRow());
     await redrawModelViews();
   }
   const lost = wasTraining ? " The run in progress was lost." : "";
@@ -503,7 +511,11 @@ function wire() {
     if (app.engine && app.phase !== "training") loadFile(e.dataTransfer.files[0]);
   });
   $("sample-select").addEventListener("change", (e) => e.target.value && loadSample(e.target.value));
-  $("target-select").addEventListener("change", (e) => dataPanel.showFeatures(app.columns, e.target.value, null));
+  $("target-select").addEventListener("change", (e) => {
+    dataPanel.showFeatures(app.columns, e.target.value, null);
+    taskView.describeTarget(app.engine, e.target.value);
+  });
+  $("task-select").addEventListener("change", taskView.render);
   $("add-layer").addEventListener("click", () => { modelPanel.addLayer(); updateShareLink(); });
   $("remove-layer").addEventListener("click", () => { modelPanel.removeLayer(); updateShareLink(); });
   document.querySelector("main").addEventListener("change", updateShareLink);
@@ -533,6 +545,10 @@ async function applyHash() {
     $("sample-select").value = config.sample;
     await loadSample(config.sample, config.target || null, config.features || null);
   }
+  if (config.task) {
+    $("task-select").value = config.task;
+    taskView.render();
+  }
 }
 
 async function main() {
@@ -551,6 +567,7 @@ async function main() {
   app.chart = createLossChart($("loss-chart"));
   modelPanel.showLayers(DEFAULTS.hidden_layers);
   wire();
+  trackFocus();
   updateControls();
   try {
     app.engine = await withTimeout(connectEngine(onStage, onEngineCrash), LOAD_TIMEOUT_MS);

@@ -1,8 +1,10 @@
 // The data panel: the loaded table's summary, preview, target, features, task, split and scaling.
 import { $, el, row } from "./dom.js";
+import { classesText, taskName } from "./task-view.js";
 
 export function showDataset(info) {
-  $("dataset-info").textContent = `${info.name}: ${info.n_rows} rows, ${info.columns.length} columns`;
+  const notes = info.notes && info.notes.length ? ` (${info.notes.join("; ")})` : "";
+  $("dataset-info").textContent = `${info.name}: ${info.n_rows} rows, ${info.columns.length} columns${notes}`;
   const summary = $("column-summary").tBodies[0];
   summary.replaceChildren(...info.column_info.map((c) => row([c.name, c.kind, c.n_missing, c.n_distinct])));
   const preview = $("data-preview");
@@ -49,7 +51,12 @@ export function chosenFeatures() {
   return chosen.length === boxes.length ? null : chosen;
 }
 
+// After Train: the task the run trains, its split, and what preparing the data did
+// (missing cells filled, rows without a target left out, columns left out).
 export function showTask(started) {
-  const classes = started.classes && started.classes.length ? ` (${started.classes.length} classes)` : "";
-  $("task-info").textContent = `Task: ${started.task}${classes}; ${started.n_train} training rows, ${started.n_test} test rows.`;
+  const classes = started.classes && started.classes.length ? ` (${classesText(started.classes.slice(0, 10), started.classes.length)})` : "";
+  const notes = started.report && started.report.notes ? started.report.notes : [];
+  $("task-info").textContent =
+    `Training: ${taskName(started.task)}${classes}; ${started.n_train} training rows, ${started.n_test} test rows.` +
+    (notes.length ? ` Note: ${notes.join("; ")}.` : "");
 }

@@ -50,6 +50,7 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
     numpyVersion,
     loadCsv: (text, name) => call("load_csv", text, name),
     loadSample: (name, seed) => call("load_sample", name, seed),
+    describeTarget: (name) => call("describe_target", name),
     start: (config) => call("start", JSON.stringify(config)),
     trainFor: (milliseconds) => call("train_for", milliseconds),
     step: () => call("step"),

@@ -9,6 +9,7 @@ export function createLossChart(container) {
       width: width(),
       height: 220,
       scales: { x: { time: false } },
+      legend: { live: false }, // names only: values under the cursor crowd a phone's width
       axes: [{ label: "epoch" }, { label: "loss" }],
       series: [
         { label: "epoch" },

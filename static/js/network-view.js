@@ -1,6 +1,6 @@
 // The network drawn two ways: the node graph in topological order (name, kind, shape),
 // and a neuron view where edges are weights, blue positive, orange negative, thicker when larger.
-import { $, el, formatNumber, row, svg } from "./dom.js";
+import { $, el, formatNumber, svg } from "./dom.js";
 
 const MAX_NEURONS_DRAWN = 24; // a wide layer shows its first neurons; the edges to the rest are skipped
 
@@ -32,6 +32,8 @@ export function showNeurons(view) {
           "stroke-width": (0.3 + 3.5 * (Math.abs(weight) / strongest)).toFixed(2),
           "stroke-opacity": "0.7",
           "data-testid": "neuron-edge",
+          // which weight the edge draws: W{layer+1}[from][to]
+          "data-layer": l, "data-from": from, "data-to": to,
         }),
       );
     }
@@ -45,10 +47,21 @@ export function showNeurons(view) {
   canvas.replaceChildren(...parts);
 }
 
+// One group of rows per network checked; the node's kind sits under its name, so the
+// table is two columns and fits a phone's width.
 export function showGradientReport(answer) {
   const rows = [];
   for (const report of answer.reports) {
-    for (const node of report.nodes) rows.push(row([report.network, node.node, node.kind, formatNumber(node.max_relative_error)]));
+    const group = el("tr", null, { class: "group" });
+    group.append(el("th", report.network, { colspan: "2", scope: "colgroup" }));
+    rows.push(group);
+    for (const node of report.nodes) {
+      const name = el("td");
+      name.append(el("span", node.node), el("span", node.kind, { class: "kind" }));
+      const tr = el("tr", null, { "data-testid": "gradcheck-row" });
+      tr.append(name, el("td", formatNumber(node.max_relative_error)));
+      rows.push(tr);
+    }
   }
   $("gradcheck-table").tBodies[0].replaceChildren(...rows);
 }

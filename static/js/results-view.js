@@ -1,12 +1,18 @@
 // Results: the metrics, a predicted-vs-actual scatter with y = x and the residuals
 // (regression), or the per-class precision and recall (classification).
-import { $, formatNumber, row } from "./dom.js";
+import { $, el, formatNumber, row } from "./dom.js";
 import { drawConfusion } from "./confusion-heatmap.js";
 
 export function clearResults() {
   for (const id of ["metric-r2", "metric-rmse", "metric-mae", "metric-accuracy"]) $(id).textContent = "–";
   $("results-note").textContent = "";
   $("per-class-table").tBodies[0].replaceChildren();
+  $("confusion-table").tHead.replaceChildren();
+  $("confusion-table").tBodies[0].replaceChildren();
+  $("confusion-details").hidden = true;
+  $("headline-label").textContent = "Test R²";
+  $("regression-metrics").hidden = false;
+  $("accuracy-metric").hidden = false;
   for (const id of ["results-canvas", "residuals-canvas"]) {
     const canvas = $(id);
     canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
@@ -18,7 +24,9 @@ export function showResults(results) {
   const m = results.metrics;
   $("results-note").textContent = `after ${results.epoch} epochs, ${results.n_test} test rows`;
   $("residuals-canvas").hidden = results.task !== "regression";
-  $("headline-label").textContent = results.task === "regression" ? "Test R²" : "Test score";
+  // only the task's own scores: the headline carries a classifier's accuracy
+  $("regression-metrics").hidden = results.task !== "regression";
+  $("accuracy-metric").hidden = true;
   if (results.task === "regression") {
     $("metric-r2").textContent = results.r2.toFixed(4);
     $("metric-rmse").textContent = formatNumber(m.rmse);
@@ -27,13 +35,29 @@ export function showResults(results) {
     drawResiduals($("residuals-canvas"), results.rows);
   } else {
     // the r2 hook shows the headline score for every task
+    $("headline-label").textContent = "Test";
     $("metric-r2").textContent = `accuracy ${results.accuracy.toFixed(4)}`;
     $("metric-accuracy").textContent = results.accuracy.toFixed(4);
     drawConfusion($("results-canvas"), m.classes, m.confusion_matrix);
     $("per-class-table").tBodies[0].replaceChildren(
       ...m.classes.map((name, i) => row([name, formatNumber(m.precision[i]), formatNumber(m.recall[i])])),
     );
+    showConfusionTable(m.classes, m.confusion_matrix);
   }
+}
+
+// The heatmap's numbers as a table: readable by a screen reader, and exact for any class count.
+function showConfusionTable(classes, matrix) {
+  const table = $("confusion-table");
+  table.tHead.replaceChildren(row(["actual", ...classes], true));
+  table.tBodies[0].replaceChildren(
+    ...classes.map((name, i) => {
+      const tr = row(matrix[i]);
+      tr.prepend(el("th", name, { scope: "row" }));
+      return tr;
+    }),
+  );
+  $("confusion-details").hidden = false;
 }
 
 function bounds(values) {

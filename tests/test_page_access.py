@@ -1,0 +1,226 @@
+"""Access (issue 4, outcome 9) and the data panel's drop zone: every control has a label and
+is reached with Tab, a whole run works from the keyboard alone, and a CSV dropped on the
+drop zone loads."""
+
+import pytest
+
+from made_up_data import write_fruit
+from page_actions import (
+    SAMPLES, choose_sample, layout_faults, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
+    wait_text,
+)
+
+pytestmark = pytest.mark.browser
+
+# What a keyboard user can operate; `window.__controls` keeps the list so Tab stops can be
+# named by their index in it.
+CONTROLS_JS = """() => {
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    window.__controls = [...document.querySelectorAll(
+        'input, select, textarea, button, a[href], summary, [tabindex]')].filter(visible);
+    const text = (e) => (e ? e.textContent.trim() : '');
+    const name = (e) => {
+        const aria = (e.getAttribute('aria-label') || '').trim();
+        const by = (e.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+            .map((id) => text(document.getElementById(id))).join(' ').trim();
+        const labels = e.labels ? [...e.labels].map(text).join(' ').trim() : '';
+        const own = ['BUTTON', 'A', 'SUMMARY'].includes(e.tagName) ? text(e) : '';
+        return aria || by || labels || own;
+    };
+    return window.__controls.map((e, index) => ({
+        index, tag: e.tagName.toLowerCase(), id: e.id, testid: e.dataset.testid || '', name: name(e),
+        tabindex: e.tabIndex, disabled: e.disabled === true,
+    }));
+}"""
+
+
+def tab_stops(page, limit=250):
+    """Presses Tab from the top of the page until focus comes round again; returns the
+    indexes (in window.__controls) of the controls focused on the way."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        at = page.evaluate("() => window.__controls.indexOf(document.activeElement)")
+        if stops and at == stops[0]:
+            break
+        if at >= 0 and at not in stops:
+            stops.append(at)
+    return stops
+
+
+def tab_to(page, testid, limit=120):
+    """Presses Tab (only Tab) until the control with ``testid`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("() => document.activeElement && document.activeElement.dataset.testid") == testid:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {testid}")
+
+
+def focused(page):
+    return page.evaluate("() => document.activeElement && document.activeElement.dataset.testid")
+
+
+def test_every_control_has_a_label_and_is_reached_with_tab(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    choose_sample(page, "iris")
+    train_to_done(page, epochs=2)  # the results, the what-if fields and the feature boxes exist now
+    controls = page.evaluate(CONTROLS_JS)
+    assert len(controls) > 40  # the whole page, not one panel
+    unlabelled = [c for c in controls if not c["name"]]
+    assert unlabelled == [], unlabelled
+    skipped = [c for c in controls if c["tabindex"] < 0]
+    assert skipped == [], skipped
+    reached = set(tab_stops(page))
+    missed = [c for c in controls if not c["disabled"] and c["index"] not in reached]
+    assert missed == [], missed
+
+
+def test_a_whole_run_from_the_keyboard_alone(guarded_page, app_server, tmp_path):
+    page = guarded_page
+    open_app(page, app_server)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # the arrow keys step through the samples, loading each in turn; the last one chosen wins
+    tab_to(page, "sample-select")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    assert page.input_value(tid("sample-select")) == "wine"
+    wait_text(page, "task-detected", "Detected for class")
+    wait_state(page, "ready")
+    assert page.text_content(tid("dataset-info")).startswith("wine.csv:")
+
+    tab_to(page, "add-layer")
+    page.keyboard.press("Space")
+    assert page.locator(f'{tid("layer-editor")} input').count() == 2
+    tab_to(page, "learning-rate")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.01")
+    assert page.input_value(tid("learning-rate-slider")) == "-2"
+    tab_to(page, "epochs")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("100000")
+    tab_to(page, "early-stopping")  # no early end: the run stops when the keyboard says so
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0")
+
+    tab_to(page, "train-button")
+    page.keyboard.press("Enter")
+    wait_state(page, "training")
+    wait_epoch_at_least(page, 2)
+    # Train is disabled while it trains: the focus has moved on to Pause
+    assert focused(page) == "pause-button"
+    page.keyboard.press("Space")
+    page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
+    assert focused(page) == "resume-button"
+    paused_at = int(page.text_content(tid("epoch-counter")))
+    page.keyboard.press("Enter")
+    wait_epoch_at_least(page, paused_at + 2)
+    assert focused(page) == "pause-button"
+    tab_to(page, "stop-button")
+    page.keyboard.press("Enter")
+    wait_state(page, "done")
+    assert page.text_content(tid("metric-accuracy")) not in ("", "–")
+    # the layer added with the keyboard is in the trained network: three weight matrices
+    nodes = page.locator(tid("graph-node")).all_text_contents()
+    assert any(n.startswith("W3 · WeightNode") for n in nodes), nodes
+
+    # the results are reached with Tab too: download the predictions
+    tab_to(page, "download-predictions")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    lines = open(info.value.path(), encoding="utf-8").read().splitlines()
+    assert lines[0] == "row,actual class,predicted class" and len(lines) > 10
+
+
+def test_the_file_input_in_the_drop_zone_opens_from_the_keyboard(guarded_page, app_server, tmp_path):
+    page = guarded_page
+    open_app(page, app_server)
+    data = tmp_path / "keyed.csv"
+    data.write_text("a,b,y\n" + "".join(f"{i},{i % 7},{2 * i}\n" for i in range(30)))
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    tab_to(page, "file-input")
+    assert page.evaluate("() => document.activeElement.closest('[data-testid=drop-zone]') !== null")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(str(data))
+    wait_text(page, "dataset-info", "keyed.csv: 30 rows, 3 columns")
+
+
+def drop_file(page, name, text):
+    """Drags a file made in the page over the drop zone and drops it, as a file manager would."""
+    return page.evaluate(
+        """([name, text]) => {
+            const zone = document.querySelector('[data-testid=drop-zone]');
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], name, {type: 'text/csv'}));
+            const over = new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true});
+            zone.dispatchEvent(over);
+            const highlighted = zone.classList.contains('over');
+            zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            return {accepted: over.defaultPrevented, highlighted, after: zone.classList.contains('over')};
+        }""",
+        [name, text],
+    )
+
+
+def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    choose_sample(page, "boston")
+    rows = "".join(f"{s},{'red' if s % 2 else 'blue'},{10 + 3 * s}\n" for s in range(25))
+    dropped = drop_file(page, "dropped.csv", "size,colour,price\n" + rows)
+    # the zone takes the drag (so the browser does not open the file) and lights up while over it
+    assert dropped == {"accepted": True, "highlighted": True, "after": False}
+    wait_text(page, "dataset-info", "dropped.csv: 25 rows, 3 columns")
+    header = page.locator(f'{tid("data-preview")} thead th').all_text_contents()
+    assert header == ["size", "colour", "price"]
+    first = page.locator(f'{tid("data-preview")} tbody tr').first.locator("td").all_text_contents()
+    assert first == ["0", "blue", "10"]
+    summary = page.locator(f'{tid("column-summary")} tbody tr').nth(1).locator("td").all_text_contents()
+    assert summary == ["colour", "categorical", "0", "2"]
+    assert page.input_value(tid("target-select")) == "price"
+    assert page.input_value(tid("sample-select")) == ""  # the sample is no longer what is loaded
+    wait_text(page, "task-detected", "Detected for price")
+    # a bad file dropped: a clear message, the dropped table kept
+    drop_file(page, "broken.csv", "a,b\n1,2,3\n")
+    assert "broken.csv" in wait_text(page, "error-message", "broken.csv")
+    assert page.text_content(tid("dataset-info")).startswith("dropped.csv:")
+    assert SAMPLES["boston"] not in page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
+
+
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def faults_at_each_size(page):
+    found = {}
+    for name, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_function("(w) => document.documentElement.clientWidth === w", arg=width)
+        found[name] = layout_faults(page)
+    return found
+
+
+def test_the_page_reads_well_on_a_desktop_and_on_a_phone(guarded_page, app_server, tmp_path):
+    """Nothing scrolls the page sideways, sticks out of its panel or sits on another control:
+    empty, and with every view filled (data with text columns, results, network, predictions)."""
+    page = guarded_page
+    open_app(page, app_server)
+    assert faults_at_each_size(page) == {"desktop": [], "phone": []}
+    page.set_viewport_size({"width": 1280, "height": 800})
+    fruit = write_fruit(tmp_path / "fruit.csv")
+    load_file(page, fruit)
+    page.click(".preview summary")
+    train_to_done(page, epochs=20)
+    page.click(tid("gradcheck-button"))
+    page.wait_for_selector(f'{tid("gradcheck-table")} tbody tr')
+    page.click("#confusion-details summary")
+    page.set_input_files(tid("predict-file-input"), str(fruit))
+    wait_text(page, "predict-note", "fruit.csv")
+    page.click(tid("what-if-button"))
+    wait_text(page, "what-if-result", "Predicted kind")
+    assert faults_at_each_size(page) == {"desktop": [], "phone": []}
+    # the phone's single column: the network panel comes below the data panel, not beside it
+    data, network = (page.locator(f"section[aria-labelledby={h}]").bounding_box() for h in ("data-heading", "model-heading"))
+    assert network["y"] >= data["y"] + data["height"]
