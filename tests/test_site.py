@@ -59,7 +59,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
     needed = {
         "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/worker.py",
         "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
-        "static/js/app.js", "static/js/engine.js", "static/js/views.js", "static/js/offline.js",
+        "static/js/app.js", "static/js/engine.js", "static/js/data-panel.js", "static/js/offline.js",
         "static/js/pyodide-start.mjs",
         "static/vendor/fcnn.zip",
         "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
