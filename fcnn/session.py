@@ -13,7 +13,7 @@ import traceback
 
 import numpy as np
 
-from .data import infer_columns, read_csv_text
+from .data import infer_columns, mixed_column_notes, read_csv_text
 from .errors import FcnnError
 from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
@@ -22,6 +22,9 @@ from .training import Experiment, TrainingConfig
 
 MAX_RESULT_ROWS = 10_000
 PREVIEW_ROWS = 20
+# The preview and the column summary cover this many columns: a file of 10,000
+# columns would otherwise send (and the page draw) 200,000 cells.
+PREVIEW_COLUMNS = 100
 MAX_PREDICT_ROWS = 10_000
 GRID_SIZE = 40
 MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
@@ -33,7 +36,7 @@ def _answer(method):
             result = method(self, *args)
             result["ok"] = True
         except FcnnError as exc:
-            result = {"ok": False, "error": str(exc)}
+            result = {"ok": False, "error": str(exc), **getattr(exc, "answer", {})}
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the page
             traceback.print_exc()
             result = {"ok": False, "error": f"internal error ({type(exc).__name__}: {exc}); please report it"}
@@ -42,6 +45,14 @@ def _answer(method):
     wrapper.__name__ = method.__name__
     wrapper.__doc__ = method.__doc__
     return wrapper
+
+
+class _StoppedWithAnswer(FcnnError):
+    """A refusal that still carries part of an answer: the epochs trained before training stopped."""
+
+    def __init__(self, message, **answer):
+        super().__init__(message)
+        self.answer = answer
 
 
 def _finite_or_none(value):
@@ -56,9 +67,9 @@ class Session:
         self.loaded_model = None  # a model file loaded by the user; used until the next Train
 
     @_answer
-    def load_csv(self, text, name="data.csv"):
-        """Parse CSV text; on success it replaces the loaded table."""
-        return self._load_table(text, name)
+    def load_csv(self, source, name="data.csv"):
+        """Parse CSV text or a file's bytes (see read_csv_text); on success it replaces the loaded table."""
+        return self._load_table(source, name)
 
     @_answer
     def load_sample(self, name, seed=0):
@@ -72,8 +83,8 @@ class Session:
     def sample_names(self):
         return {"samples": [{"name": k, "title": v[0]} for k, v in TOY_SETS.items()]}
 
-    def _load_table(self, text, name):
-        table = read_csv_text(text)
+    def _load_table(self, source, name):
+        table = read_csv_text(source)
         columns = infer_columns(table)
         usable = [c for c in columns if c.kind != "empty"]
         if not usable:
@@ -82,11 +93,11 @@ class Session:
         return {
             "name": self.table_name,
             "columns": table.columns,
-            "column_info": [c.to_dict() for c in columns],
+            "column_info": [c.to_dict() for c in columns[:PREVIEW_COLUMNS]],
             "n_rows": table.n_rows,
             "suggested_target": usable[-1].name,
-            "notes": list(table.notes),
-            "preview": table.rows[:PREVIEW_ROWS],
+            "notes": list(table.notes) + mixed_column_notes(table, columns),
+            "preview": [row[:PREVIEW_COLUMNS] for row in table.rows[:PREVIEW_ROWS]],
         }
 
     @_answer
@@ -113,6 +124,7 @@ class Session:
             "n_train": int(len(data.x_train)),
             "n_test": int(len(data.x_test)),
             "report": data.report,
+            "notes": experiment.notes,
             "nodes": [{"name": n.name, "kind": type(n).__name__} for n in experiment.network.nodes],
         }
 
@@ -121,18 +133,7 @@ class Session:
         """Train for about ``milliseconds``; returns the epochs done and whether the run ended."""
         experiment = self._current()
         records = experiment.train_for(seconds=max(float(milliseconds), 1.0) / 1000.0)
-        trainer = experiment.trainer
-        if trainer.stop_reason == "diverged":
-            raise FcnnError(
-                f"the loss became infinite or NaN in epoch {trainer.epoch + 1}, so training stopped and the "
-                f"weights of epoch {trainer.epoch} were kept; lower the learning rate and train again"
-            )
-        return {
-            "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
-            "epoch": trainer.epoch,
-            "finished": trainer.finished,
-            "stop_reason": trainer.stop_reason,
-        }
+        return _progress(experiment.trainer, records)
 
     @_answer
     def results(self):
@@ -161,15 +162,15 @@ class Session:
     def step(self):
         """Exactly one more epoch (the Step button)."""
         experiment = self._current()
+        if experiment.trainer.stop_reason == "diverged":
+            raise FcnnError(
+                "this run stopped when its loss became infinite or NaN; lower the learning rate and press Train "
+                "to start a new run"
+            )
         if experiment.finished:
             experiment.trainer.extend(experiment.trainer.epoch + 1)
         records = experiment.train_for(max_epochs=1)
-        return {
-            "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
-            "epoch": experiment.trainer.epoch,
-            "finished": experiment.trainer.finished,
-            "stop_reason": experiment.trainer.stop_reason,
-        }
+        return _progress(experiment.trainer, records)
 
     @_answer
     def set_learning_rate(self, value):
@@ -190,24 +191,28 @@ class Session:
         return {"text": self._model().to_json(), "target": self._model().target}
 
     @_answer
-    def load_model(self, text):
-        """Load a model file's text; the current model is kept if it is not usable."""
-        model = _load_model_text(str(text))
+    def load_model(self, source):
+        """Load a model file's text or bytes; the current model is kept if it is not usable."""
+        model = _load_model_text(source if isinstance(source, (bytes, bytearray)) else str(source))
         self.loaded_model = model
         return {"target": model.target, "features": model.feature_columns, "task": model.task,
                 "classes": _classes(model)}
 
     @_answer
-    def predict_csv(self, text, name="new.csv"):
-        """Predictions of the current model on a new CSV with the model's feature columns.
+    def predict_csv(self, source, name="new.csv"):
+        """Predictions of the current model on a new CSV (text or bytes) with the model's feature columns.
 
         Missing columns are an error; extra columns are left out, with a note saying so."""
         model = self._model()
-        table = read_csv_text(text)
+        table = read_csv_text(source)
         needed = model.feature_columns
         missing = [c for c in needed if c not in table.columns]
         if missing:
-            raise FcnnError(f"{name} has no column {missing[0]!r}; the model needs the columns: {', '.join(needed)}")
+            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            raise FcnnError(
+                f"{name} has no column {missing[0]!r}{more}; the model needs the columns {', '.join(needed)}, "
+                "so add the missing ones and choose the file again"
+            )
         extra = [c for c in table.columns if c not in needed]
         index = [table.columns.index(c) for c in needed]
         rows = [[row[i] for i in index] for row in table.rows[:MAX_PREDICT_ROWS]]
@@ -330,6 +335,24 @@ class Session:
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _progress(trainer, records):
+    """The answer to a slice of training; a clear refusal, with the epochs done, when the loss diverged."""
+    answer = {
+        "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
+        "epoch": trainer.epoch,
+        "finished": trainer.finished,
+        "stop_reason": trainer.stop_reason,
+    }
+    if trainer.stop_reason == "diverged":
+        kept = f"the weights of epoch {trainer.epoch} were kept" if trainer.epoch else "the starting weights were kept"
+        raise _StoppedWithAnswer(
+            f"the loss became infinite or NaN in epoch {trainer.epoch + 1}, so training stopped and {kept}; "
+            "lower the learning rate (for example to a tenth) and train again",
+            **answer,
+        )
+    return answer
 
 
 def _classes(model):
