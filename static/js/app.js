@@ -1,7 +1,7 @@
 // Wiring only: page events → engine calls → views. The views and panels are
 // small modules; the engine (Python, in a worker) holds the data and the model.
 import { connectEngine } from "./engine.js";
-import { $, el, downloadText } from "./dom.js";
+import { $, el, downloadText, sentence } from "./dom.js";
 import { DEFAULTS, fromHash, toHash } from "./state.js";
 import * as dataPanel from "./data-panel.js";
 import * as modelPanel from "./model-panel.js";
@@ -10,6 +10,8 @@ import * as results from "./results-view.js";
 import * as table from "./table-view.js";
 import * as network from "./network-view.js";
 import { drawBoundary } from "./boundary-heatmap.js";
+import { formatSize, readBytes } from "./file-read.js";
+import * as predict from "./predict-panel.js";
 
 // Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
@@ -27,7 +29,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
+const app = { engine: null, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "" };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -46,20 +48,20 @@ function showStatus(state, text, run = app.phase) {
 
 function showError(message) {
   const box = document.querySelector('[data-testid="error-message"]');
-  box.textContent = message || "";
+  box.textContent = message ? sentence(message) : "";
   box.hidden = !message;
 }
 
 function updateControls() {
-  const { phase, hasData, hasModel } = app;
+  const { phase, hasData, hasModel, busy } = app;
   const running = phase === "training";
-  $("train-button").disabled = running || phase === "paused" || !hasData;
+  $("train-button").disabled = running || phase === "paused" || !hasData || busy;
   $("pause-button").disabled = !running;
   $("resume-button").disabled = phase !== "paused";
   $("step-button").disabled = phase !== "paused" && phase !== "done";
   $("stop-button").disabled = !running && phase !== "paused";
   $("reset-button").disabled = phase === "idle" || running;
-  for (const id of ["file-input", "sample-select", "model-file-input"]) $(id).disabled = running;
+  for (const id of ["file-input", "sample-select", "model-file-input", "predict-file-input"]) $(id).disabled = running || busy;
   $("target-select").disabled = running || !hasData;
   $("download-model").disabled = running || !hasModel;
   $("what-if-button").disabled = running || !hasModel;
@@ -107,8 +109,9 @@ function showLoaded(answer, preferredTarget, preferredFeatures) {
   showStatus("ready", `Ready: ${answer.name} loaded. Choose the column to predict and press Train.`);
 }
 
-async function loadText(text, name, preferredTarget = null, preferredFeatures = null) {
-  const answer = await app.engine.loadCsv(text, name);
+// data: a sample's CSV text, or a user's file as bytes (the engine decodes them)
+async function loadData(data, name, preferredTarget = null, preferredFeatures = null) {
+  const answer = await app.engine.loadCsv(data, name);
   if (!answer.ok) {
     // the engine kept the table it had; so does the page
     showError(`Could not load ${name}: ${answer.error}`);
@@ -118,16 +121,38 @@ async function loadText(text, name, preferredTarget = null, preferredFeatures = 
   return true;
 }
 
-async function loadFile(file) {
-  if (!file) return;
-  let text;
+// Runs `work` with the file inputs and Train disabled, the status saying what
+// happens; a big file takes seconds in the worker. The status comes back if it fails.
+async function whileBusy(text, work) {
+  const status = $("status");
+  const before = { state: status.dataset.state, text: status.textContent };
+  app.busy = true;
+  updateControls();
+  showStatus("working", text);
+  let done = false;
   try {
-    text = await file.text();
-  } catch (error) {
-    showError(`Could not read ${file.name}: ${error.message}. Choose the file again.`);
-    return;
+    done = await work();
+  } finally {
+    app.busy = false;
+    updateControls();
+    if (!done) showStatus(before.state, before.text);
   }
-  if (await loadText(text, file.name)) {
+  return done;
+}
+
+async function loadFile(file) {
+  if (!file || app.busy) return;
+  const loaded = await whileBusy(`Reading ${file.name} (${formatSize(file.size)})…`, async () => {
+    let bytes;
+    try {
+      bytes = await readBytes(file);
+    } catch (error) {
+      showError(`Could not read ${file.name}: ${error.message}.`);
+      return false;
+    }
+    return loadData(bytes, file.name);
+  });
+  if (loaded) {
     app.sample = "";
     $("sample-select").value = "";
     updateShareLink();
@@ -153,7 +178,7 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
     showError(`Could not fetch the sample ${sample.file} (HTTP ${response.status}); reload the page.`);
     return false;
   }
-  const loaded = await loadText(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
+  const loaded = await loadData(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
   if (loaded) app.sample = name;
   updateShareLink();
   return loaded;
@@ -204,10 +229,12 @@ async function onTrain() {
   const config = readConfig();
   const started = await app.engine.start(config);
   if (!started.ok) {
-    showError(started.error);
+    // the run trained before, its results and the data are left as they were
+    showError(`Could not start training: ${started.error}`);
     return;
   }
   showError("");
+  $("model-info").textContent = ""; // a model file loaded before is no longer the one that predicts
   app.started = started;
   app.target = started.config.target;
   app.features = started.features;
@@ -238,7 +265,7 @@ async function runSlices() {
     const slice = await app.engine.trainFor(SLICE_MS);
     app.timing.elapsedMs += performance.now() - begun;
     if (!slice.ok) {
-      failure = slice.error;
+      failure = slice;
       break;
     }
     takeEpochs(slice);
@@ -251,8 +278,14 @@ async function runSlices() {
   }
   if (failure) {
     app.phase = "done";
+    showError(failure.error);
+    if (failure.stop_reason === "diverged") {
+      // the engine kept the last finite epoch's weights: show its epochs and what they predict
+      takeEpochs(failure);
+      await finishRun("Training stopped: the loss diverged after epoch");
+      return;
+    }
     updateControls();
-    showError(failure);
     showStatus("error", "Training stopped with an error. Ready to train again.");
     return;
   }
@@ -288,7 +321,7 @@ function onPause() {
 async function applyLearningRate() {
   const answer = await app.engine.setLearningRate($("learning-rate").value);
   if (!answer.ok) {
-    showError(answer.error);
+    showError(`Could not change the learning rate: ${answer.error}`);
     return false;
   }
   return true;
@@ -308,6 +341,11 @@ async function onStep() {
   app.timing.elapsedMs += performance.now() - begun;
   if (!answer.ok) {
     showError(answer.error);
+    if (answer.stop_reason === "diverged") {
+      takeEpochs(answer);
+      app.phase = "done";
+      await finishRun("Training stopped: the loss diverged after epoch");
+    }
     return;
   }
   takeEpochs(answer);
@@ -341,23 +379,12 @@ function onReset() {
 
 // -- prediction, save and load -------------------------------------------------------------
 function showWhatIf(features) {
-  const fields = features.map((name, i) => {
-    const id = `what-if-${i}`;
-    const input = el("input", null, { id, type: "text", "data-testid": "what-if-field" });
-    input.name = name;
-    const at = app.columns.indexOf(name);
-    input.value = app.previewRow && at >= 0 ? app.previewRow[at] : "";
-    return [el("label", name, { for: id }), input];
-  });
-  $("what-if-fields").replaceChildren(...fields.flat());
-  $("what-if-result").textContent = "";
+  predict.showWhatIf(features, app.columns, app.previewRow);
 }
 
 async function onWhatIf(event) {
   event.preventDefault();
-  const values = {};
-  for (const input of $("what-if-fields").querySelectorAll("input")) values[input.name] = input.value;
-  const answer = await app.engine.predictRow(values);
+  const answer = await app.engine.predictRow(predict.whatIfValues());
   if (!answer.ok) {
     showError(`The what-if row could not be predicted: ${answer.error}`);
     return;
@@ -368,28 +395,23 @@ async function onWhatIf(event) {
 
 async function onPredictFile(event) {
   const file = event.target.files[0];
-  if (!file) return;
-  const answer = await app.engine.predictCsv(await file.text(), file.name);
+  if (!file || app.busy) return;
+  let answer;
+  await whileBusy(`Predicting ${file.name} (${formatSize(file.size)})…`, async () => {
+    try {
+      answer = await app.engine.predictCsv(await readBytes(file), file.name);
+    } catch (error) {
+      answer = { ok: false, error: error.message };
+    }
+    return false; // the status before (the run's) stays
+  });
   event.target.value = "";
   if (!answer.ok) {
     showError(`Could not predict ${file.name}: ${answer.error}`);
     return;
   }
   showError("");
-  const shown = answer.rows.slice(0, table.PAGE_ROWS);
-  const header = el("tr");
-  for (const name of [...answer.columns, `predicted ${answer.target}`]) header.append(el("th", name, { scope: "col" }));
-  $("new-predictions-table").tHead.replaceChildren(header);
-  $("new-predictions-table").tBodies[0].replaceChildren(
-    ...shown.map((cells, i) => {
-      const tr = el("tr");
-      for (const cell of [...cells, answer.predictions[i]]) tr.append(el("td", cell));
-      return tr;
-    }),
-  );
-  const more = answer.n_rows > shown.length ? ` The first ${shown.length} are shown.` : "";
-  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more} ${answer.notes.join(". ")}`.trim();
-  $("new-predictions-table").dataset.predictions = JSON.stringify(answer.predictions);
+  predict.showNewPredictions(answer, file.name, table.PAGE_ROWS);
 }
 
 async function onDownloadModel() {
@@ -403,8 +425,13 @@ async function onDownloadModel() {
 
 async function onModelFile(event) {
   const file = event.target.files[0];
-  if (!file) return;
-  const answer = await app.engine.loadModel(await file.text());
+  if (!file || app.busy) return;
+  let answer;
+  try {
+    answer = await app.engine.loadModel(await readBytes(file));
+  } catch (error) {
+    answer = { ok: false, error: error.message };
+  }
   event.target.value = "";
   if (!answer.ok) {
     showError(`Could not load ${file.name}: ${answer.error}`);
@@ -413,7 +440,7 @@ async function onModelFile(event) {
   showError("");
   app.hasModel = true;
   app.target = answer.target;
-  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${answer.task}) from ${answer.features.join(", ")}.`;
+  predict.showModelInfo(file.name, answer, app.hasData ? app.columns : null);
   showWhatIf(answer.features);
   updateControls();
   await redrawModelViews();
