@@ -270,6 +270,7 @@ def read_csv_text(source, header=None):
             raise DataError(_ragged_message(record, start, end, width, has_header, spans[0][0], delimiter))
     if not data:
         raise DataError("the file has a header row but no data rows; add rows of data below the header")
+    _refuse_unclosed_quote(text, data, data_spans)
 
     if delimiter != ",":
         notes.append(f"the values are separated by {DELIMITER_NAMES[delimiter]}s")
@@ -397,6 +398,19 @@ def _read_records(text, delimiter):
             "a quote (\") there is probably never closed: close it, or remove it"
         ) from None
     return records, spans
+
+
+def _refuse_unclosed_quote(text, rows, spans):
+    """A quote that is never closed makes the csv module read on to the end of
+    the file as one value, without an error: the last row then spans several
+    lines, its last cell holds the line breaks, and the file has an odd number
+    of quotes (closed quotes and doubled ones come in pairs)."""
+    start, end = spans[-1]
+    if start != end and ("\n" in rows[-1][-1] or "\r" in rows[-1][-1]) and text.count('"') % 2:
+        raise DataError(
+            f"a quote (\") opened on line {start} is never closed, so every line after it would be read "
+            "as one value; close the quote, or remove it"
+        )
 
 
 def sniff_delimiter(text):
@@ -594,6 +608,30 @@ def infer_column(table, name):
 def infer_columns(table):
     """ColumnInfo of every column, in table order."""
     return [infer_column(table, name) for name in table.columns]
+
+
+def mixed_column_notes(table, infos):
+    """Sentences for the text columns that hold mostly numbers.
+
+    One stray word in a column of numbers ("seven", "n/k") makes the whole
+    column categories, which changes what the network learns from it; the
+    user is told which cells did it, so a typo can be fixed.
+    """
+    notes = []
+    for info in infos:
+        if info.kind != "categorical":
+            continue
+        texts = [(row[info.index], line) for row, line in zip(table.rows, table.line_numbers)
+                 if not is_missing(row[info.index]) and parse_number(row[info.index]) is None]
+        if 2 * len(texts) >= info.n_values:
+            continue  # mostly text: a real categorical column
+        cell, line = texts[0]
+        notes.append(
+            f"column {info.name!r} holds numbers but also text ({_plural(len(texts), 'cell')}, such as "
+            f"{_preview(cell)} on line {line}), so it is read as categories, not numbers; "
+            "if it is a number column, fix or empty those cells"
+        )
+    return notes
 
 
 TASKS = ("regression", "binary", "multiclass")

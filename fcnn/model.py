@@ -96,17 +96,29 @@ class Model:
         pathlib.Path(path).write_text(self.to_json(), encoding="utf-8")
 
 
-def _require(condition, message):
+# What to do about a damaged or foreign file, said once for every check below.
+SAVED_BY_FCNN = "choose a model file saved by fcnn (Download the model), unchanged"
+
+
+def _refusal(problem, fix=SAVED_BY_FCNN):
+    """The error for an unusable file: what is wrong, then what to do."""
+    return ModelFileError(f"this is not a usable fcnn model file: {problem}; {fix}")
+
+
+def _require(condition, message, fix=SAVED_BY_FCNN):
     if not condition:
-        raise ModelFileError(f"this is not a usable fcnn model file: {message}")
+        raise _refusal(message, fix)
 
 
 def model_from_dict(doc):
     """Build a Model from a parsed model document, validating every part."""
     _require(isinstance(doc, dict), "it is not a JSON object")
-    _require(doc.get("format") == FORMAT, f"its format is {doc.get('format')!r}, expected {FORMAT!r}; choose a file saved by fcnn")
+    found = doc.get("format")
+    _require(found == FORMAT, "it is JSON, but has no 'format' entry of a model file" if found is None
+             else f"its format is {found!r}, expected {FORMAT!r}")
     version = doc.get("version")
-    _require(version == VERSION, f"it is version {version!r}, and this fcnn reads version {VERSION}; save the model again with this version")
+    _require(version == VERSION, f"it is version {version!r}, and this fcnn reads version {VERSION}",
+             "train the model again in this fcnn and download it")
     for key in ("architecture", "weights", "feature_columns", "target", "pipeline", "target_encoder"):
         _require(key in doc, f"the part {key!r} is missing")
     arch = doc["architecture"]
@@ -117,7 +129,7 @@ def model_from_dict(doc):
             str(arch["task"]), int(arch.get("n_outputs", 1)), np.random.default_rng(0),
         )
     except (KeyError, TypeError, ValueError, FcnnError) as exc:
-        raise ModelFileError(f"this is not a usable fcnn model file: its architecture is invalid ({exc})") from None
+        raise _refusal(f"its architecture is invalid ({exc})") from None
     weights = doc["weights"]
     _require(isinstance(weights, dict), "'weights' is not an object")
     expected = {w.name for w in network.weights}
@@ -126,7 +138,7 @@ def model_from_dict(doc):
         try:
             value = np.asarray(weights[w.name], dtype=float)
         except (TypeError, ValueError):
-            raise ModelFileError(f"this is not a usable fcnn model file: weights {w.name} are not numbers") from None
+            raise _refusal(f"weights {w.name} are not numbers") from None
         _require(value.shape == w.value.shape, f"weights {w.name} have shape {value.shape}, the architecture needs {w.value.shape}")
         _require(bool(np.all(np.isfinite(value))), f"weights {w.name} hold values that are not finite")
         np.copyto(w.value, value)
@@ -136,7 +148,7 @@ def model_from_dict(doc):
         pipeline = FeaturePipeline.from_dict(doc["pipeline"])
         encoder = TargetEncoder.from_dict(doc["target_encoder"])
     except (KeyError, TypeError, ValueError, FcnnError) as exc:
-        raise ModelFileError(f"this is not a usable fcnn model file: its preprocessing is invalid ({exc})") from None
+        raise _refusal(f"its preprocessing is invalid ({exc})") from None
     _require(list(pipeline.input_names) == columns, "its pipeline's columns differ from 'feature_columns'")
     _require(len(pipeline.output_names) == network.n_inputs,
              f"its pipeline makes {len(pipeline.output_names)} inputs, the network takes {network.n_inputs}")
@@ -153,11 +165,18 @@ def load_model(source):
         except OSError as exc:
             raise ModelFileError(f"cannot read the model file {str(source)!r}: {exc.strerror}") from None
         except UnicodeDecodeError:
-            raise ModelFileError("this is not a usable fcnn model file: it is not UTF-8 JSON text") from None
+            raise _refusal("it is not UTF-8 JSON text") from None
+    elif isinstance(source, (bytes, bytearray)):
+        try:
+            text = bytes(source).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _refusal("it is not UTF-8 JSON text") from None
     else:
-        text = source.decode("utf-8", "replace") if isinstance(source, bytes) else str(source)
+        text = str(source)
+    if not text.strip():
+        raise _refusal("the file is empty")
     try:
         doc = json.loads(text, parse_constant=lambda name: math.nan)
     except json.JSONDecodeError as exc:
-        raise ModelFileError(f"this is not a usable fcnn model file: it is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise _refusal(f"it is not valid JSON ({exc.msg} at line {exc.lineno})") from None
     return model_from_dict(doc)

@@ -991,6 +991,10 @@ def prepare(
         raise ConfigError(f"test fraction {test_fraction!r} is not a number; try 0.3") from None
     if not 0 < fraction < 1:
         raise ConfigError(f"test fraction {test_fraction} must be between 0 and 1, such as 0.3")
+    if table.n_rows < 2:
+        raise DataError(
+            f"the data has {_plural(table.n_rows, 'row')}; at least 2 rows are needed to train and test, so add rows of data"
+        )
     infos = {info.name: info for info in (columns_info if columns_info is not None else infer_columns(table))}
     if target not in infos:
         raise ConfigError(f"the data has no column {target!r}; choose the target from: {', '.join(table.columns)}")

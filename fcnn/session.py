@@ -15,7 +15,7 @@ from collections import Counter
 
 import numpy as np
 
-from .data import TASKS, explain_task, infer_columns, is_missing, read_csv_text
+from .data import TASKS, explain_task, infer_columns, is_missing, mixed_column_notes, read_csv_text
 from .errors import ConfigError, FcnnError
 from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
@@ -26,6 +26,9 @@ from .training import Experiment, TrainingConfig
 
 MAX_RESULT_ROWS = 10_000
 PREVIEW_ROWS = 20
+# The preview and the column summary cover this many columns: a file of 10,000
+# columns would otherwise send (and the page draw) 200,000 cells.
+PREVIEW_COLUMNS = 100
 MAX_PREDICT_ROWS = 10_000
 GRID_SIZE = 40
 MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
@@ -57,6 +60,14 @@ def _answer(method):
     return wrapper
 
 
+class _StoppedWithAnswer(FcnnError):
+    """A refusal that still carries part of an answer: the epochs trained before training stopped."""
+
+    def __init__(self, message, **answer):
+        super().__init__(message)
+        self.answer = answer
+
+
 def _finite_or_none(value):
     return None if value is None else float(value)
 
@@ -73,9 +84,9 @@ class Session:
         self.previous = (None, None)  # the run and model file before the last Train
 
     @_answer
-    def load_csv(self, text, name="data.csv"):
-        """Parse CSV text; on success it replaces the loaded table."""
-        return self._load_table(text, name)
+    def load_csv(self, source, name="data.csv"):
+        """Parse CSV text or a file's bytes (see read_csv_text); on success it replaces the loaded table."""
+        return self._load_table(source, name)
 
     @_answer
     def load_sample(self, name, seed=0):
@@ -89,8 +100,8 @@ class Session:
     def sample_names(self):
         return {"samples": [{"name": k, "title": v[0]} for k, v in TOY_SETS.items()]}
 
-    def _load_table(self, text, name):
-        table = read_csv_text(text)
+    def _load_table(self, source, name):
+        table = read_csv_text(source)
         columns = infer_columns(table)
         usable = [c for c in columns if c.kind != "empty"]
         if not usable:
@@ -99,11 +110,11 @@ class Session:
         return {
             "name": self.table_name,
             "columns": table.columns,
-            "column_info": [c.to_dict() for c in columns],
+            "column_info": [c.to_dict() for c in columns[:PREVIEW_COLUMNS]],
             "n_rows": table.n_rows,
             "suggested_target": usable[-1].name,
-            "notes": list(table.notes),
-            "preview": table.rows[:PREVIEW_ROWS],
+            "notes": list(table.notes) + mixed_column_notes(table, columns),
+            "preview": [row[:PREVIEW_COLUMNS] for row in table.rows[:PREVIEW_ROWS]],
         }
 
     @_answer
@@ -180,6 +191,7 @@ class Session:
             "n_test": int(len(data.x_test)),
             "report": data.report,
             "feature_fields": _feature_fields(data.pipeline),
+            "notes": experiment.notes,
             "nodes": [{"name": n.name, "kind": type(n).__name__} for n in experiment.network.nodes],
         }
 
@@ -196,18 +208,7 @@ class Session:
             error = FcnnError((said if dropped else "") + OUT_OF_MEMORY)
             error.answer = {"run_dropped": dropped, "has_model": has_model}  # the page's views follow these
             raise error from None
-        trainer = experiment.trainer
-        if trainer.stop_reason == "diverged":
-            raise FcnnError(
-                f"the loss became infinite or NaN in epoch {trainer.epoch + 1}, so training stopped and the "
-                f"weights of epoch {trainer.epoch} were kept; lower the learning rate and train again"
-            )
-        return {
-            "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
-            "epoch": trainer.epoch,
-            "finished": trainer.finished,
-            "stop_reason": trainer.stop_reason,
-        }
+        return _progress(experiment.trainer, records)
 
     @_answer
     def results(self):
@@ -236,15 +237,15 @@ class Session:
     def step(self):
         """Exactly one more epoch (the Step button)."""
         experiment = self._current()
+        if experiment.trainer.stop_reason == "diverged":
+            raise FcnnError(
+                "this run stopped when its loss became infinite or NaN; lower the learning rate and press Train "
+                "to start a new run"
+            )
         if experiment.finished:
             experiment.trainer.extend(experiment.trainer.epoch + 1)
         records = experiment.train_for(max_epochs=1)
-        return {
-            "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
-            "epoch": experiment.trainer.epoch,
-            "finished": experiment.trainer.finished,
-            "stop_reason": experiment.trainer.stop_reason,
-        }
+        return _progress(experiment.trainer, records)
 
     @_answer
     def set_learning_rate(self, value):
@@ -265,24 +266,28 @@ class Session:
         return {"text": self._model().to_json(), "target": self._model().target}
 
     @_answer
-    def load_model(self, text):
-        """Load a model file's text; the current model is kept if it is not usable."""
-        model = _load_model_text(str(text))
+    def load_model(self, source):
+        """Load a model file's text or bytes; the current model is kept if it is not usable."""
+        model = _load_model_text(source if isinstance(source, (bytes, bytearray)) else str(source))
         self.loaded_model = model
         return {"target": model.target, "features": model.feature_columns, "task": model.task,
                 "classes": _classes(model), "feature_fields": _feature_fields(model.pipeline)}
 
     @_answer
-    def predict_csv(self, text, name="new.csv"):
-        """Predictions of the current model on a new CSV with the model's feature columns.
+    def predict_csv(self, source, name="new.csv"):
+        """Predictions of the current model on a new CSV (text or bytes) with the model's feature columns.
 
         Missing columns are an error; extra columns are left out, with a note saying so."""
         model = self._model()
-        table = read_csv_text(text)
+        table = read_csv_text(source)
         needed = model.feature_columns
         missing = [c for c in needed if c not in table.columns]
         if missing:
-            raise FcnnError(f"{name} has no column {missing[0]!r}; the model needs the columns: {', '.join(needed)}")
+            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            raise FcnnError(
+                f"{name} has no column {missing[0]!r}{more}; the model needs the columns {', '.join(needed)}, "
+                "so add the missing ones and choose the file again"
+            )
         extra = [c for c in table.columns if c not in needed]
         index = [table.columns.index(c) for c in needed]
         rows = [[row[i] for i in index] for row in table.rows[:MAX_PREDICT_ROWS]]
@@ -466,6 +471,22 @@ def _unseen_category_notes(pipeline, columns, rows):
                 f"it predicts those rows as if {field['name']} were none of the values it knows"
             )
     return notes
+def _progress(trainer, records):
+    """The answer to a slice of training; a clear refusal, with the epochs done, when the loss diverged."""
+    answer = {
+        "epochs": [[r.epoch, r.train_loss, _finite_or_none(r.val_loss)] for r in records],
+        "epoch": trainer.epoch,
+        "finished": trainer.finished,
+        "stop_reason": trainer.stop_reason,
+    }
+    if trainer.stop_reason == "diverged":
+        kept = f"the weights of epoch {trainer.epoch} were kept" if trainer.epoch else "the starting weights were kept"
+        raise _StoppedWithAnswer(
+            f"the loss became infinite or NaN in epoch {trainer.epoch + 1}, so training stopped and {kept}; "
+            "lower the learning rate (for example to a tenth) and train again",
+            **answer,
+        )
+    return answer
 
 
 def _classes(model):

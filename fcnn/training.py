@@ -103,7 +103,13 @@ class TrainingConfig:
         return asdict(self)
 
 
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _as_int(label, value, low, high):
+    if _is_blank(value):
+        raise ConfigError(f"{label} is empty; enter a whole number")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -118,6 +124,8 @@ def _as_int(label, value, low, high):
 
 
 def _as_float(label, value, low, high, low_open=False, example="1"):
+    if _is_blank(value):
+        raise ConfigError(f"{label} is empty; enter a number such as {example}")
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -155,6 +163,13 @@ class Experiment:
             x, y, x_val, y_val = x[fit_idx], y[fit_idx], x[val_idx], y[val_idx]
         self.network = Network(self.data.x_train.shape[1], cfg.hidden_layers, cfg.activation, self.task,
                                max(len(self.classes), 1), rng)
+        # sentences for the user: how the data was prepared, and settings adjusted to it
+        self.notes = list(self.data.report["notes"])
+        if cfg.batch_size > len(x):
+            self.notes.append(
+                f"the batch size {cfg.batch_size} is larger than the {len(x)} rows trained on, "
+                "so each batch is all of them"
+            )
         optimizer = make_optimizer(cfg.optimizer, self.network.parameters, cfg.learning_rate, cfg.weight_decay)
         self.trainer = Trainer(self.network, optimizer, x, y, batch_size=min(cfg.batch_size, len(x)),
                                epochs=cfg.epochs, rng=rng, x_val=x_val, y_val=y_val,

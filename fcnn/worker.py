@@ -4,13 +4,34 @@ The page calls these functions, one short call at a time, so the worker is
 free between slices of training and Stop takes effect at once.
 """
 
+from pyodide.ffi import JsProxy
+
 from fcnn.session import Session
 
 # WebAssembly gives the worker 2 GB in all; the data and Python need the rest
 TRAINING_MEMORY_BUDGET = 1_000_000_000
 session = Session(memory_budget=TRAINING_MEMORY_BUDGET)
 
-load_csv = session.load_csv
+
+def _file_data(data):
+    """The page sends a file as its bytes, a JS Uint8Array, which arrives here as a
+    JsProxy: the engine decodes bytes itself (BOM, UTF-16, Latin-1, binary refusal).
+    Text (the samples fetched by the page) passes through as str."""
+    return data.to_bytes() if isinstance(data, JsProxy) else data
+
+
+def load_csv(data, name="data.csv"):
+    return session.load_csv(_file_data(data), name)
+
+
+def predict_csv(data, name="new.csv"):
+    return session.predict_csv(_file_data(data), name)
+
+
+def load_model(data):
+    return session.load_model(_file_data(data))
+
+
 load_sample = session.load_sample
 sample_names = session.sample_names
 describe_target = session.describe_target
@@ -20,8 +41,6 @@ step = session.step
 set_learning_rate = session.set_learning_rate
 results = session.results
 model_json = session.model_json
-load_model = session.load_model
-predict_csv = session.predict_csv
 predict_row = session.predict_row
 gradient_report = session.gradient_report
 network_view = session.network_view

@@ -63,6 +63,11 @@ class PageGuard:
         if "Content Security Policy" in text:
             self.csp_violations.append(text)
 
+    def reset(self):
+        """Forget what was collected: a page shared by many tests is checked test by test."""
+        for found in (self.outside_requests, self.page_errors, self.tracebacks, self.csp_violations):
+            found.clear()
+
     def problems(self):
         found = []
         if self.outside_requests:

@@ -39,6 +39,7 @@ REFUSED_FILES = [
     ("only blank lines", b"\n\n \n", "empty"),
     ("header only", b"a,b,c\n", "no data rows"),
     ("ragged rows", b"a,b,c\n1,2,3\n4,5\n", "line 3 has 2 fields"),
+    ("a quote never closed", b'a,b\n1,2\n3,"4\n5,6\n', "opened on line 3 is never closed"),
     ("binary named .csv", bytes(range(256)) * 40, "binary"),
     ("a workbook", b"PK\x03\x04" + b"\x00" * 200, "binary"),
     ("every column empty", b"a,b\n,\nNA,?\n", "empty"),
@@ -84,7 +85,10 @@ def test_ten_thousand_columns_load_and_train():
     header = ",".join(f"c{i}" for i in range(10_000))
     rows = "\n".join(",".join(f"{v:.2f}" for v in rng.normal(size=10_000)) for _ in range(12))
     session = Session()
-    assert answer(session.load_csv(header + "\n" + rows, "wide.csv"))["n_rows"] == 12
+    loaded = answer(session.load_csv(header + "\n" + rows, "wide.csv"))
+    assert loaded["n_rows"] == 12 and len(loaded["columns"]) == 10_000
+    # the preview and the summary cover the first columns only, so the page stays light
+    assert len(loaded["column_info"]) == 100 and all(len(row) == 100 for row in loaded["preview"])
     assert answer(session.start(json.dumps({"target": "c0", "epochs": 2, "hidden_layers": [4]})))["ok"]
     assert answer(session.train_for(60_000))["finished"]
 
@@ -97,10 +101,13 @@ def start_error(text, **settings):
 
 
 def test_text_in_a_numeric_column_makes_it_categorical_and_the_page_is_told():
-    text = "x,y\n" + "\n".join(f"{i},{i * 2}" for i in range(20)) + "\nseven,3\n"
+    text = "x,y,city\n" + "\n".join(f"{i},{i * 2},{'Oslo' if i % 2 else 'Rome'}" for i in range(20)) + "\nseven,3,Oslo\n"
     result = answer(Session().load_csv(text, "f.csv"))
     kinds = {c["name"]: c["kind"] for c in result["column_info"]}
-    assert kinds == {"x": "categorical", "y": "numeric"}
+    assert kinds == {"x": "categorical", "y": "numeric", "city": "categorical"}
+    # a note names the column, the cell and its line; a column of words gets none
+    assert len(result["notes"]) == 1
+    assert all(part in result["notes"][0] for part in ("'x'", "'seven'", "line 22", "categories"))
 
 
 def test_all_missing_feature_column_is_left_out_with_a_note():
@@ -149,5 +156,75 @@ def test_settings_out_of_range_are_refused_and_the_model_is_kept(trained_session
     assert_kept(trained_session)
 
 
-def test_a_batch_larger_than_the_data_is_the_whole_data():
-    assert start_error(GOOD, target="price", batch_size=10_000) is None
+def test_a_batch_larger_than_the_data_is_the_whole_data_with_a_note():
+    session = Session()
+    session.load_csv(GOOD, "f.csv")
+    result = answer(session.start(json.dumps({"target": "price", "batch_size": 10_000, "epochs": 2})))
+    assert result["ok"] and session.experiment.trainer.batch_size == result["n_train"] == 28
+    assert any("batch size 10000 is larger than the 28 rows" in note for note in result["notes"])
+
+
+def test_one_data_row_is_refused_at_training_for_its_row_count():
+    error = start_error("a,b\n1,2\n", target="b")
+    assert "1 row" in error and "at least 2" in error
+
+
+def test_an_empty_setting_says_it_is_empty(trained_session):
+    result = answer(trained_session.start(json.dumps({"target": "price", "learning_rate": ""})))
+    assert not result["ok"] and "learning rate is empty" in result["error"] and "such as" in result["error"]
+    assert_kept(trained_session)
+
+
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        (b"", "the file is empty"),
+        (b"{oops", "not valid JSON"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8 JSON"),
+        (b'{"hello": 1}', "no 'format' entry"),
+    ],
+)
+def test_an_unusable_model_file_says_what_to_do_and_the_model_stays(trained_session, data, fragment):
+    result = answer(trained_session.load_model(data))
+    assert not result["ok"] and fragment in result["error"] and "saved by fcnn" in result["error"]
+    assert_kept(trained_session)
+
+
+def test_a_model_file_loads_from_its_bytes(trained_session):
+    text = answer(trained_session.model_json())["text"]
+    loaded = answer(Session().load_model(b"\xef\xbb\xbf" + text.encode()))
+    assert loaded["ok"] and loaded["target"] == "price"
+
+
+def diverging_session():
+    session = Session()
+    session.load_csv(GOOD, "good.csv")
+    session.start(json.dumps({"target": "price", "optimizer": "sgd", "learning_rate": 0.001, "epochs": 1000,
+                              "hidden_layers": [16], "early_stopping": 0}))
+    assert answer(session.step())["epoch"] == 1
+    assert answer(session.set_learning_rate(10))["ok"]
+    return session
+
+
+def test_divergence_answers_with_the_epochs_done_and_the_epoch_kept():
+    session = diverging_session()
+    result = answer(session.train_for(60_000))
+    assert not result["ok"] and result["stop_reason"] == "diverged"
+    kept = session.experiment.trainer.epoch
+    assert f"in epoch {kept + 1}" in result["error"] and f"weights of epoch {kept} were kept" in result["error"]
+    assert "lower the learning rate" in result["error"]
+    assert result["epoch"] == kept and [e[0] for e in result["epochs"]] == list(range(2, kept + 1))
+    assert all(np.isfinite(e[1]) for e in result["epochs"])
+    assert answer(session.results())["ok"]  # the kept weights still predict
+
+
+def test_step_does_not_continue_a_diverged_run():
+    session = diverging_session()
+    answer(session.train_for(60_000))
+    weights = session.experiment.network.get_weights()
+    stepped = answer(session.step())
+    assert not stepped["ok"] and "press Train" in stepped["error"]
+    after = session.experiment.network.get_weights()
+    assert weights.keys() == after.keys()
+    for name, value in weights.items():
+        np.testing.assert_array_equal(value, after[name])

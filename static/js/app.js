@@ -1,7 +1,7 @@
 // Wiring only: page events → engine calls → views. The views and panels are
 // small modules; the engine (Python, in a worker) holds the data and the model.
 import { connectEngine } from "./engine.js";
-import { $, el, downloadText } from "./dom.js";
+import { $, el, downloadText, sentence } from "./dom.js";
 import { DEFAULTS, fromHash, toHash } from "./state.js";
 import * as dataPanel from "./data-panel.js";
 import * as modelPanel from "./model-panel.js";
@@ -14,6 +14,8 @@ import { holdCsv, holdModel, holdToySample, restartEngine } from "./recovery.js"
 import * as taskView from "./task-view.js";
 import * as whatIf from "./what-if.js";
 import { keepFocus, trackFocus } from "./focus-flow.js";
+import { formatSize, readBytes } from "./file-read.js";
+import * as predict from "./predict-panel.js";
 
 // Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
@@ -31,7 +33,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, restarting: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
+const app = { engine: null, restarting: false, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -50,22 +52,22 @@ function showStatus(state, text, run = app.phase) {
 
 function showError(message) {
   const box = document.querySelector('[data-testid="error-message"]');
-  box.textContent = message || "";
+  box.textContent = message ? sentence(message) : "";
   box.hidden = !message;
 }
 
 function updateControls() {
   // nothing reaches the engine until a new one holds the data and model again
   document.querySelector("main").inert = app.restarting;
-  const { phase, hasData, hasModel } = app;
+  const { phase, hasData, hasModel, busy } = app;
   const running = phase === "training";
-  $("train-button").disabled = running || phase === "paused" || !hasData;
+  $("train-button").disabled = running || phase === "paused" || !hasData || busy;
   $("pause-button").disabled = !running;
   $("resume-button").disabled = phase !== "paused";
   $("step-button").disabled = phase !== "paused" && phase !== "done";
   $("stop-button").disabled = !running && phase !== "paused";
   $("reset-button").disabled = phase === "idle" || running;
-  for (const id of ["file-input", "sample-select", "model-file-input"]) $(id).disabled = running;
+  for (const id of ["file-input", "sample-select", "model-file-input", "predict-file-input"]) $(id).disabled = running || busy;
   $("target-select").disabled = running || !hasData;
   $("download-model").disabled = running || !hasModel;
   $("what-if-button").disabled = running || !hasModel;
@@ -117,28 +119,51 @@ async function showLoaded(answer, preferredTarget, preferredFeatures) {
   showStatus("ready", `Ready: ${answer.name} loaded. Check the column to predict and its task, then press Train.`);
 }
 
-async function loadText(text, name, preferredTarget = null, preferredFeatures = null) {
-  const answer = await app.engine.loadCsv(text, name);
+// data: a sample's CSV text, or a user's file as bytes (the engine decodes them)
+async function loadData(data, name, preferredTarget = null, preferredFeatures = null) {
+  const answer = await app.engine.loadCsv(data, name);
   if (!answer.ok) {
     // the engine kept the table it had; so does the page
     showError(`Could not load ${name}: ${answer.error}`);
     return false;
   }
-  holdCsv(text, name);
+  holdCsv(data, name);
   await showLoaded(answer, preferredTarget, preferredFeatures);
   return true;
 }
 
-async function loadFile(file) {
-  if (!file) return;
-  let text;
+// Runs `work` with the file inputs and Train disabled, the status saying what
+// happens; a big file takes seconds in the worker. The status comes back if it fails.
+async function whileBusy(text, work) {
+  const status = $("status");
+  const before = { state: status.dataset.state, text: status.textContent };
+  app.busy = true;
+  updateControls();
+  showStatus("working", text);
+  let done = false;
   try {
-    text = await file.text();
-  } catch (error) {
-    showError(`Could not read ${file.name}: ${error.message}. Choose the file again.`);
-    return;
+    done = await work();
+  } finally {
+    app.busy = false;
+    updateControls();
+    if (!done) showStatus(before.state, before.text);
   }
-  if (await loadText(text, file.name)) {
+  return done;
+}
+
+async function loadFile(file) {
+  if (!file || app.busy) return;
+  const loaded = await whileBusy(`Reading ${file.name} (${formatSize(file.size)})…`, async () => {
+    let bytes;
+    try {
+      bytes = await readBytes(file);
+    } catch (error) {
+      showError(`Could not read ${file.name}: ${error.message}.`);
+      return false;
+    }
+    return loadData(bytes, file.name);
+  });
+  if (loaded) {
     app.sample = "";
     $("sample-select").value = "";
     updateShareLink();
@@ -171,7 +196,7 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
   }
   const text = await response.text();
   if (request !== sampleRequest) return false; // a later choice came while this one was fetched
-  const loaded = await loadText(text, sample.file, preferredTarget || sample.target, preferredFeatures);
+  const loaded = await loadData(text, sample.file, preferredTarget || sample.target, preferredFeatures);
   if (loaded) app.sample = name;
   updateShareLink();
   return loaded;
@@ -222,10 +247,12 @@ async function onTrain() {
   const config = readConfig();
   const started = await app.engine.start(config);
   if (!started.ok) {
-    showError(started.error);
+    // the run trained before, its results and the data are left as they were
+    showError(`Could not start training: ${started.error}`);
     return;
   }
   showError("");
+  $("model-info").textContent = ""; // a model file loaded before is no longer the one that predicts
   app.started = started;
   app.target = started.config.target;
   app.features = started.features;
@@ -258,7 +285,7 @@ async function runSlices() {
     app.timing.elapsedMs += performance.now() - begun;
     if (slice.crashed) return; // onEngineCrash takes over
     if (!slice.ok) {
-      failure = slice.error;
+      failure = slice;
       break;
     }
     takeEpochs(slice);
@@ -271,8 +298,14 @@ async function runSlices() {
   }
   if (failure) {
     app.phase = "done";
+    showError(failure.error);
+    if (failure.stop_reason === "diverged") {
+      // the engine kept the last finite epoch's weights: show its epochs and what they predict
+      takeEpochs(failure);
+      await finishRun("Training stopped: the loss diverged after epoch");
+      return;
+    }
     updateControls();
-    showError(failure);
     showStatus("error", "Training stopped with an error. Ready to train again.");
     return;
   }
@@ -316,7 +349,7 @@ function onPause() {
 async function applyLearningRate() {
   const answer = await app.engine.setLearningRate($("learning-rate").value);
   if (!answer.ok) {
-    showError(answer.error);
+    showError(`Could not change the learning rate: ${answer.error}`);
     return false;
   }
   return true;
@@ -336,6 +369,11 @@ async function onStep() {
   app.timing.elapsedMs += performance.now() - begun;
   if (!answer.ok) {
     showError(answer.error);
+    if (answer.stop_reason === "diverged") {
+      takeEpochs(answer);
+      app.phase = "done";
+      await finishRun("Training stopped: the loss diverged after epoch");
+    }
     return;
   }
   takeEpochs(answer);
@@ -368,10 +406,11 @@ function onReset() {
 }
 
 // -- prediction, save and load -------------------------------------------------------------
-// The what-if form starts from the first row of the loaded data, when it has the model's columns.
+// The what-if form starts from the first row of the loaded data, where it has the model's columns
+// (the preview holds the first 100 columns only: a later one starts blank and the engine fills it in).
 function exampleRow() {
   if (!app.previewRow) return {};
-  return Object.fromEntries(app.columns.map((name, i) => [name, app.previewRow[i]]));
+  return Object.fromEntries(app.previewRow.map((cell, i) => [app.columns[i], cell]));
 }
 
 async function onWhatIf(event) {
@@ -387,29 +426,23 @@ async function onWhatIf(event) {
 
 async function onPredictFile(event) {
   const file = event.target.files[0];
-  if (!file) return;
-  const answer = await app.engine.predictCsv(await file.text(), file.name);
+  if (!file || app.busy) return;
+  let answer;
+  await whileBusy(`Predicting ${file.name} (${formatSize(file.size)})…`, async () => {
+    try {
+      answer = await app.engine.predictCsv(await readBytes(file), file.name);
+    } catch (error) {
+      answer = { ok: false, error: error.message };
+    }
+    return false; // the status before (the run's) stays
+  });
   event.target.value = "";
   if (!answer.ok) {
     showError(`Could not predict ${file.name}: ${answer.error}`);
     return;
   }
   showError("");
-  const shown = answer.rows.slice(0, table.PAGE_ROWS);
-  const header = el("tr");
-  for (const name of [...answer.columns, `predicted ${answer.target}`]) header.append(el("th", name, { scope: "col" }));
-  $("new-predictions-table").tHead.replaceChildren(header);
-  $("new-predictions-table").tBodies[0].replaceChildren(
-    ...shown.map((cells, i) => {
-      const tr = el("tr");
-      for (const cell of [...cells, answer.predictions[i]]) tr.append(el("td", cell));
-      return tr;
-    }),
-  );
-  const more = answer.n_rows > shown.length ? ` The first ${shown.length} are shown.` : "";
-  const notes = answer.notes.map((note) => ` ${note[0].toUpperCase()}${note.slice(1)}.`).join("");
-  $("predict-note").textContent = `${file.name}: ${answer.predictions.length} rows predicted.${more}${notes}`;
-  $("new-predictions-table").dataset.predictions = JSON.stringify(answer.predictions);
+  predict.showNewPredictions(answer, file.name, table.PAGE_ROWS);
 }
 
 async function onDownloadModel() {
@@ -423,19 +456,25 @@ async function onDownloadModel() {
 
 async function onModelFile(event) {
   const file = event.target.files[0];
-  if (!file) return;
-  const text = await file.text();
-  const answer = await app.engine.loadModel(text);
+  if (!file || app.busy) return;
+  let answer;
+  let bytes = null;
+  try {
+    bytes = await readBytes(file);
+    answer = await app.engine.loadModel(bytes);
+  } catch (error) {
+    answer = { ok: false, error: error.message };
+  }
   event.target.value = "";
   if (!answer.ok) {
     showError(`Could not load ${file.name}: ${answer.error}`);
     return;
   }
   showError("");
-  holdModel(text);
+  holdModel(bytes);
   app.hasModel = true;
   app.target = answer.target;
-  $("model-info").textContent = `Loaded ${file.name}: predicts ${answer.target} (${taskView.taskName(answer.task)}) from ${answer.features.join(", ")}.`;
+  predict.showModelInfo(file.name, answer, app.hasData ? app.columns : null);
   app.classes = answer.classes || [];
   whatIf.showWhatIf(answer.feature_fields, exampleRow());
   updateControls();

@@ -1,14 +1,19 @@
 // The data panel: the loaded table's summary, preview, target, features, task, split and scaling.
-import { $, el, row } from "./dom.js";
+import { $, el, row, sentence } from "./dom.js";
 import { classesText, taskName } from "./task-view.js";
 
 export function showDataset(info) {
-  const notes = info.notes && info.notes.length ? ` (${info.notes.join("; ")})` : "";
-  $("dataset-info").textContent = `${info.name}: ${info.n_rows} rows, ${info.columns.length} columns${notes}`;
+  const n = info.columns.length;
+  // the session sends the first columns only (100) of a very wide file
+  const shown = info.column_info.length;
+  const cut = n > shown ? ` (the preview shows the first ${shown})` : "";
+  const rows = `${info.n_rows} ${info.n_rows === 1 ? "row" : "rows"}`;
+  $("dataset-info").textContent = `${info.name}: ${rows}, ${n} ${n === 1 ? "column" : "columns"}${cut}`;
+  showNotes($("data-notes"), info.notes);
   const summary = $("column-summary").tBodies[0];
   summary.replaceChildren(...info.column_info.map((c) => row([c.name, c.kind, c.n_missing, c.n_distinct])));
   const preview = $("data-preview");
-  preview.tHead.replaceChildren(row(info.columns, true));
+  preview.tHead.replaceChildren(row(info.columns.slice(0, shown), true));
   // the session caps the preview at 20 rows, so this DOM stays small for any file
   preview.tBodies[0].replaceChildren(...info.preview.slice(0, 20).map((cells) => row(cells)));
 }
@@ -26,37 +31,51 @@ export function showTargetOptions(columns, selected) {
   select.disabled = columns.length === 0;
 }
 
-// One checkbox per column except the target; `chosen` null means every one.
+// A checkbox each for the first FEATURE_BOXES columns except the target; the
+// columns after them (a file of thousands of columns) are always used, as the
+// list says: 10,000 checkboxes would take seconds to lay out.
+const FEATURE_BOXES = 200;
+const features = { unlisted: [] };
+
+// `chosen` null means every column.
 export function showFeatures(columns, target, chosen) {
-  const list = $("feature-list");
-  list.replaceChildren(
-    ...columns
-      .filter((name) => name !== target)
-      .map((name, index) => {
-        const id = `feature-${index}`;
-        const box = el("input", null, { type: "checkbox", id, "data-testid": "feature-checkbox" });
-        box.value = name;
-        box.checked = !chosen || chosen.includes(name);
-        const label = el("label", name, { for: id });
-        const item = el("div", null, { class: "check" });
-        item.append(box, label);
-        return item;
-      }),
-  );
+  const candidates = columns.filter((name) => name !== target);
+  const wanted = chosen ? new Set(chosen) : null;
+  features.unlisted = candidates.slice(FEATURE_BOXES);
+  const items = candidates.slice(0, FEATURE_BOXES).map((name, index) => {
+    const id = `feature-${index}`;
+    const box = el("input", null, { type: "checkbox", id, "data-testid": "feature-checkbox" });
+    box.value = name;
+    box.checked = !wanted || wanted.has(name);
+    const label = el("label", name, { for: id });
+    const item = el("div", null, { class: "check" });
+    item.append(box, label);
+    return item;
+  });
+  if (features.unlisted.length) {
+    items.push(el("p", `and ${features.unlisted.length} more columns, all used`, { class: "hint", "data-testid": "unlisted-features" }));
+  }
+  $("feature-list").replaceChildren(...items);
 }
 
 export function chosenFeatures() {
   const boxes = [...$("feature-list").querySelectorAll("input[type=checkbox]")];
   const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
-  return chosen.length === boxes.length ? null : chosen;
+  return chosen.length === boxes.length ? null : [...chosen, ...features.unlisted];
 }
 
 // After Train: the task the run trains, its split, and what preparing the data did
 // (missing cells filled, rows without a target left out, columns left out).
 export function showTask(started) {
   const classes = started.classes && started.classes.length ? ` (${classesText(started.classes.slice(0, 10), started.classes.length)})` : "";
-  const notes = started.report && started.report.notes ? started.report.notes : [];
   $("task-info").textContent =
-    `Training: ${taskName(started.task)}${classes}; ${started.n_train} training rows, ${started.n_test} test rows.` +
-    (notes.length ? ` Note: ${notes.join("; ")}.` : "");
+    `Training: ${taskName(started.task)}${classes}; ${started.n_train} training rows, ${started.n_test} test rows.`;
+  // the file's own notes are already shown under it
+  const fileNotes = [...$("data-notes").children].map((item) => item.textContent);
+  showNotes($("run-notes"), started.notes.filter((note) => !fileNotes.includes(sentence(note))));
+}
+
+// Sentences from the engine about what it repaired, guessed or left out.
+function showNotes(list, notes) {
+  list.replaceChildren(...notes.map((note) => el("li", sentence(note), { "data-testid": "note" })));
 }

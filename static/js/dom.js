@@ -22,6 +22,15 @@ export function row(cells, header = false) {
   return tr;
 }
 
+// The engine's messages and notes are lower-case clauses: shown alone, they start
+// with a capital and end with a full stop.
+export function sentence(text) {
+  const trimmed = String(text).trim();
+  if (!trimmed) return "";
+  const capital = trimmed[0].toUpperCase() + trimmed.slice(1);
+  return /[.!?…]$/.test(capital) ? capital : `${capital}.`;
+}
+
 export function formatNumber(value) {
   if (typeof value !== "number") return String(value);
   if (!Number.isFinite(value)) return String(value);

@@ -48,7 +48,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
   await call("sample_names"); // the first real call: the session answers
   return {
     numpyVersion,
-    loadCsv: (text, name) => call("load_csv", text, name),
+    // data: CSV text (a fetched sample) or a file's bytes (Uint8Array); the engine decodes bytes
+    loadCsv: (data, name) => call("load_csv", data, name),
     loadSample: (name, seed) => call("load_sample", name, seed),
     describeTarget: (name) => call("describe_target", name),
     start: (config) => call("start", JSON.stringify(config)),
@@ -57,8 +58,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
     setLearningRate: (rate) => call("set_learning_rate", rate),
     results: () => call("results"),
     modelJson: () => call("model_json"),
-    loadModel: (text) => call("load_model", text),
-    predictCsv: (text, name) => call("predict_csv", text, name),
+    loadModel: (data) => call("load_model", data),
+    predictCsv: (data, name) => call("predict_csv", data, name),
     predictRow: (values) => call("predict_row", JSON.stringify(values)),
     gradientReport: () => call("gradient_report"),
     networkView: () => call("network_view"),

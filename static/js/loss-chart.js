@@ -1,4 +1,6 @@
 // The live loss chart (uPlot, vendored): training and validation loss by epoch.
+import { formatNumber } from "./dom.js";
+
 export function createLossChart(container) {
   const epochs = [];
   const train = [];
@@ -21,10 +23,23 @@ export function createLossChart(container) {
     container,
   );
   window.addEventListener("resize", () => plot.setSize({ width: width(), height: 220 }));
+  const label = container.getAttribute("aria-label");
+  // the drawing's words, for a screen reader (and a test): the epochs and the loss at either end
+  const describe = () => {
+    const n = epochs.length;
+    const loss = (values, i) => (values[i] === null || values[i] === undefined ? "–" : formatNumber(values[i]));
+    const text = n
+      ? `${label}: epochs ${epochs[0]}–${epochs[n - 1]}, training loss ${loss(train, 0)} → ${loss(train, n - 1)}, ` +
+        `validation loss ${loss(validation, 0)} → ${loss(validation, n - 1)}`
+      : `${label}: no epochs yet`;
+    container.setAttribute("aria-label", text);
+  };
+  describe();
   return {
     reset() {
       epochs.length = train.length = validation.length = 0;
       plot.setData([epochs, train, validation]);
+      describe();
     },
     append(points) {
       for (const [epoch, loss, val] of points) {
@@ -33,6 +48,7 @@ export function createLossChart(container) {
         validation.push(val);
       }
       plot.setData([epochs, train, validation]);
+      describe();
     },
     points: () => epochs.length,
   };
