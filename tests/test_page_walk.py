@@ -71,7 +71,8 @@ def test_a_newcomer_predicts_apartment_prices_from_text_columns_with_gaps(guarde
     train_to_done(page, epochs=400, timeout=120_000)
     info, n_train, n_test = split_sizes(page)
     assert info.startswith("Training: regression;") and n_train + n_test == len(rows) - missing["price"]
-    assert "missing values were filled in" in info and "no value in the target 'price'" in info
+    run_notes = " ".join(page.locator(f'{tid("run-notes")} li').all_text_contents())
+    assert "Missing values were filled in" in run_notes and "no value in the target 'price'" in run_notes
 
     # results: the scores, the scatter and residuals, the paged table and its download
     assert float(page.text_content(tid("metric-r2"))) > 0.8
