@@ -10,7 +10,16 @@ from fcnn.session import Session
 TRAINING_MEMORY_BUDGET = 1_000_000_000
 session = Session(memory_budget=TRAINING_MEMORY_BUDGET)
 
-load_csv = session.load_csv
+
+def load_csv(source, name="data.csv"):
+    """The page sends a chosen file's bytes (a Uint8Array, which arrives here as a
+    JsProxy): copied into Python bytes in one go for the engine to decode.
+    Text (a sample fetched by the page) arrives as a str."""
+    if hasattr(source, "to_bytes"):
+        source = source.to_bytes()
+    return session.load_csv(source, name)
+
+
 load_sample = session.load_sample
 sample_names = session.sample_names
 start = session.start

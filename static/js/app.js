@@ -110,28 +110,32 @@ function showLoaded(answer, preferredTarget, preferredFeatures) {
   showStatus("ready", `Ready: ${answer.name} loaded. Choose the column to predict and press Train.`);
 }
 
-async function loadText(text, name, preferredTarget = null, preferredFeatures = null) {
-  const answer = await app.engine.loadCsv(text, name);
+// `source`: CSV text, or a file's bytes (a Uint8Array).
+async function loadTable(source, name, preferredTarget = null, preferredFeatures = null) {
+  const answer = await app.engine.loadCsv(source, name);
   if (!answer.ok) {
     // the engine kept the table it had; so does the page
     showError(`Could not load ${name}: ${answer.error}`);
     return false;
   }
-  holdCsv(text, name);
+  holdCsv(source, name);
   showLoaded(answer, preferredTarget, preferredFeatures);
   return true;
 }
 
 async function loadFile(file) {
   if (!file) return;
-  let text;
+  let bytes;
   try {
-    text = await file.text();
+    // The bytes, not file.text(): the engine decodes them (UTF-8, or Latin-1 with a
+    // note, where file.text() would garble it), and they reach Python in one copy,
+    // where a string of many megabytes is converted character by character.
+    bytes = new Uint8Array(await file.arrayBuffer());
   } catch (error) {
     showError(`Could not read ${file.name}: ${error.message}. Choose the file again.`);
     return;
   }
-  if (await loadText(text, file.name)) {
+  if (await loadTable(bytes, file.name)) {
     app.sample = "";
     $("sample-select").value = "";
     updateShareLink();
@@ -158,7 +162,7 @@ async function loadSample(name, preferredTarget = null, preferredFeatures = null
     showError(`Could not fetch the sample ${sample.file} (HTTP ${response.status}); reload the page.`);
     return false;
   }
-  const loaded = await loadText(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
+  const loaded = await loadTable(await response.text(), sample.file, preferredTarget || sample.target, preferredFeatures);
   if (loaded) app.sample = name;
   updateShareLink();
   return loaded;
