@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from itertools import chain
+from itertools import chain, filterfalse
 from operator import methodcaller
 
 import numpy as np
@@ -634,15 +634,29 @@ def _read_decimal_commas(columns, rows):
     Only in files not separated by commas (European spreadsheets write
     "1,5;2,25"), and only in a column whose every non-missing cell is a number
     written with digits and at most one comma (no thousands separators), at
-    least one of them with the comma. Edits ``rows`` in place.
+    least one of them with the comma. Edits ``rows`` in place (the rows of a
+    rewritten file are new lists). Whole columns at a time: a file of 100,000
+    rows has millions of cells.
     """
     notes = []
-    for position, name in enumerate(columns):
-        values = [row[position] for row in rows if not is_missing(row[position])]
-        if values and any("," in v for v in values) and all(_DECIMAL_COMMA.fullmatch(v) for v in values):
-            for row in rows:
-                row[position] = row[position].replace(",", ".")
-            notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
+    if "," not in "".join(chain.from_iterable(rows)):
+        return notes  # no comma in any cell: the common case, decided in C
+    with _cyclic_gc_paused():
+        cells_by_column = list(zip(*rows))
+        rewritten = False
+        for position, (name, cells) in enumerate(zip(columns, cells_by_column)):
+            if "," not in "".join(cells):
+                continue
+            # the cells are stripped already, so is_missing(cell) is: cell in MISSING_TOKENS
+            values = list(filterfalse(MISSING_TOKENS.__contains__, cells))
+            if values and all(map(_DECIMAL_COMMA.fullmatch, values)):
+                # no cell holds a line break (each is a number or a missing-value token),
+                # so the column can be rewritten as one string
+                cells_by_column[position] = "\n".join(cells).replace(",", ".").split("\n")
+                rewritten = True
+                notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
+        if rewritten:
+            rows[:] = map(list, zip(*cells_by_column))
     return notes
 
 

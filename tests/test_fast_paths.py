@@ -79,6 +79,45 @@ def test_a_ragged_row_is_still_named_by_its_line():
 
 
 # ---------------------------------------------------------------------------
+# decimal commas: whole columns, against the rule cell by cell
+
+
+def decimal_commas_cell_by_cell(columns, rows):
+    """The rule as it reads: a column is rewritten when every non-missing cell fits."""
+    notes = []
+    for position, name in enumerate(columns):
+        values = [row[position] for row in rows if not is_missing(row[position])]
+        if values and any("," in v for v in values) and all(data._DECIMAL_COMMA.fullmatch(v) for v in values):
+            for row in rows:
+                row[position] = row[position].replace(",", ".")
+            notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
+    return notes
+
+
+DECIMAL_CELLS = ["1,5", "1,", ",5", "-1,5e3", "+2", "7", "1,2,3", "1.000,5", "1.5", "NA", "", "?", "a,b", "١,٥",
+                 "1 ,5", "1,5\n2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(DECIMAL_CELLS), min_size=3, max_size=3), min_size=1, max_size=6))
+def test_decimal_commas_by_whole_columns_are_the_rule_cell_by_cell(rows):
+    columns = ["a", "b", "c"]
+    expected_rows = [list(row) for row in rows]
+    expected_notes = decimal_commas_cell_by_cell(columns, expected_rows)
+    assert data._read_decimal_commas(columns, rows) == expected_notes
+    assert rows == expected_rows
+
+
+def test_a_semicolon_file_with_decimal_commas_reads_as_numbers():
+    table = read_csv_text("a;b;c\n1,5;x,y;2\n-0,25e1;NA;3\n;z;4,0\n")
+    assert table.rows == [["1.5", "x,y", "2"], ["-0.25e1", "NA", "3"], ["", "z", "4.0"]]
+    assert [note for note in table.notes if "decimal comma" in note] == [
+        "column 'a' writes numbers with a decimal comma (like '1,5'); they are read as numbers",
+        "column 'c' writes numbers with a decimal comma (like '2'); they are read as numbers",
+    ]
+
+
+# ---------------------------------------------------------------------------
 # the delimiter is guessed on the first characters, as on the whole text
 
 
