@@ -84,8 +84,9 @@ def _canonical_number(label):
     return label if number is None else _number_text(number)
 
 
-# Target columns have as many cells as rows but few distinct values; these
-# work on the distinct values, and give what a loop over every cell gives.
+# A target has a cell per row (100,000 in a big file) but few distinct values:
+# the encoders decide on arrays or on the distinct values with these, and get
+# what a loop over every cell gives.
 
 
 def _map_distinct(function, values):

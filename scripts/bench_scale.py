@@ -171,6 +171,12 @@ def run_page(csv_path, epochs, chromium_args):
     return probe, task
 
 
+def _longest(durations):
+    if not durations:
+        return "under 50 ms (no long task)"
+    return f"{max(durations):6.0f} ms  ({len(durations)} tasks over 50 ms)"
+
+
 def report_page(probe, task, verbose=False):
     chosen, preview = probe["chosen"], probe["preview"]
     ends = [t for _, t in probe["epochs"]]
@@ -186,11 +192,11 @@ def report_page(probe, task, verbose=False):
     print(f"  time per epoch (mean of epochs 2–{len(ends)})      {per_epoch:6.2f} s")
     print(f"  peak JS heap, main thread               {max(probe['heap']) / 2**20:6.1f} MB (performance.memory.usedJSHeapSize)")
     print(f"  worker WebAssembly memory (peak)        {probe['wasmBytes'] / 2**20:6.1f} MB (the worker's memory_bytes call)")
+    # the browser reports only tasks over 50 ms: none means every task took less
     longest_parse = max(during_parse, default=0.0)
     longest_train = max(during_training, default=0.0)
-    print(f"  longest main-thread task, parsing       {longest_parse:6.0f} ms  ({len(during_parse)} tasks over 50 ms)")
-    print(f"  longest main-thread task, training      {longest_train:6.0f} ms  ({len(during_training)} tasks over 50 ms)"
-          f"   (target ≤ {TARGET_LONGEST_TASK_MS:.0f} ms)")
+    print(f"  longest main-thread task, parsing       {_longest(during_parse)}")
+    print(f"  longest main-thread task, training      {_longest(during_training)}   (target ≤ {TARGET_LONGEST_TASK_MS:.0f} ms)")
     print("  engine calls (round trip; the page's reading of the answer):")
     by_name = {}
     for name, _start, duration, parse_ms in probe["calls"]:
@@ -273,9 +279,10 @@ def main():
                 figures.append(report_page(probe, task, args.verbose))
             if args.runs > 1:
                 median = {key: statistics.median(f[key] for f in figures) for key in figures[0]}
+                longest = max(f["longest_task_ms"] for f in figures)
                 print(f"Median of {args.runs} page runs: parse {median['parse_s']:.2f} s, file chosen → end of "
-                      f"the first epoch {median['first_epoch_s']:.2f} s, {median['per_epoch_s']:.2f} s per epoch, "
-                      f"longest main-thread task {median['longest_task_ms']:.0f} ms")
+                      f"the first epoch {median['first_epoch_s']:.2f} s, {median['per_epoch_s']:.2f} s per epoch; "
+                      f"longest main-thread task of all runs: " + (f"{longest:.0f} ms" if longest else "under 50 ms"))
 
 
 if __name__ == "__main__":
