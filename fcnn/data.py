@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import math
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import chain, filterfalse
+from operator import methodcaller
 
 import numpy as np
 
@@ -40,6 +44,9 @@ MISSING_TOKENS = frozenset({"", "NA", "N/A", "n/a", "#N/A", "NaN", "nan", "NAN",
 
 # How many records the delimiter and header guesses look at.
 SNIFF_RECORDS = 50
+# The delimiter is guessed on the text's first characters (this many, more
+# when they hold too few records), not on a copy of a file of many megabytes.
+SNIFF_CHARS = 64 * 1024
 HEADER_SAMPLE_ROWS = 200
 # The first characters the binary check looks at, and the share of control
 # characters above which the text is taken for binary data.
@@ -81,6 +88,8 @@ class Table:
     notes: list = field(default_factory=list)
     _numbers: dict = field(default_factory=dict, repr=False, compare=False)
     _positions: dict = field(default_factory=dict, repr=False, compare=False)
+    _all_parsed: bool = field(default=False, repr=False, compare=False)
+    _missing: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_rows(self):
@@ -93,9 +102,13 @@ class Table:
         or is not a finite number. numeric: whether every non-missing cell is
         a finite number. Cached, because inferring types, fitting and
         transforming all read the same columns, and big files have millions
-        of cells.
+        of cells; the first call parses every column at once when every cell
+        is a number (``_parse_all_numbers``).
         """
         cached = self._numbers.get(index)
+        if cached is None and not self._all_parsed:
+            self._parse_all_numbers()
+            cached = self._numbers.get(index)
         if cached is not None:
             return cached
         cells = [row[index] for row in self.rows]
@@ -115,6 +128,50 @@ class Table:
                 values[k] = number
         self._numbers[index] = (values, numeric)
         return values, numeric
+
+    def missing(self, index):
+        """Which cells of column ``index`` are missing (``is_missing``): a bool array, cached.
+
+        For a numeric column it is where ``numbers`` has NaN, once every NaN
+        is checked to be a missing cell: "-nan" parses to NaN as well but is
+        not a missing-value token, so such a column is checked cell by cell.
+        """
+        cached = self._missing.get(index)
+        if cached is not None:
+            return cached
+        mask = None
+        values, numeric = self.numbers(index)
+        if numeric:
+            holes = np.isnan(values)
+            rows = self.rows
+            if all(is_missing(rows[k][index]) for k in np.flatnonzero(holes).tolist()):
+                mask = holes
+        if mask is None:
+            mask = np.fromiter((is_missing(row[index]) for row in self.rows), dtype=bool, count=len(self.rows))
+        self._missing[index] = mask
+        return mask
+
+    def _parse_all_numbers(self):
+        """Every cell parsed in one call, when every cell is a number: the common big file.
+
+        numpy reads the cells in the order they were made, row by row, which in
+        WebAssembly is about twice as fast as column by column. Each column
+        without an infinity (so: numeric) is cached as ``numbers`` would
+        cache it; a single cell that is not a number (a word, a missing-value
+        token) leaves it all to ``numbers``, column by column.
+        """
+        self._all_parsed = True
+        if not self.rows or not self.columns:
+            return
+        try:
+            # float() of each cell, as numbers() does: the same values
+            block = np.array(list(chain.from_iterable(self.rows)), dtype=float)
+        except ValueError:
+            return
+        block = block.reshape(len(self.rows), len(self.columns))
+        no_infinity = ~np.isinf(block).any(axis=0)
+        for index in np.flatnonzero(no_infinity).tolist():
+            self._numbers[index] = (np.ascontiguousarray(block[:, index]), True)
 
     def column_index(self, name):
         """The position of column ``name``; DataError listing the columns if there is none."""
@@ -265,9 +322,10 @@ def read_csv_text(source, header=None):
             f"{columns[0]}…{columns[-1]}" if width > 1 else f"the first row holds data, so the column is called {columns[0]}"
         )
 
-    for record, (start, end) in zip(data, data_spans):
-        if len(record) != width:
-            raise DataError(_ragged_message(record, start, end, width, has_header, spans[0][0], delimiter))
+    if list(map(len, data)).count(width) != len(data):  # one pass in C; the loop finds the row
+        for record, (start, end) in zip(data, data_spans):
+            if len(record) != width:
+                raise DataError(_ragged_message(record, start, end, width, has_header, spans[0][0], delimiter))
     if not data:
         raise DataError("the file has a header row but no data rows; add rows of data below the header")
     _refuse_unclosed_quote(text, data, data_spans)
@@ -377,9 +435,32 @@ def _records(text, delimiter):
 def _read_records(text, delimiter):
     """All non-blank records as stripped cells, with their (first, last) lines.
 
-    The same as collecting ``_records`` but as one tight loop: this is the
-    hot path for a file of a hundred thousand rows.
+    The same as collecting ``_records``. Text without a double quote (most
+    files) takes ``_read_plain_records``; the csv module reads the rest.
     """
+    with _cyclic_gc_paused():
+        plain = _read_plain_records(text, delimiter)
+        if plain is not None:
+            return plain
+        return _read_quoted_records(text, delimiter)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Python's cycle collector off for a while: a big file makes a list per
+    row, and every 700 new lists would start a collection that walks them
+    all, a third of the reading time, for lists of strings that hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_quoted_records(text, delimiter):
+    """``_read_records`` by the csv module: quotes, doubled quotes, line breaks in fields."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
     records, spans = [], []
     add_record, add_span, strip = records.append, spans.append, str.strip
@@ -413,6 +494,60 @@ def _refuse_unclosed_quote(text, rows, spans):
         )
 
 
+# The ASCII characters str.strip removes, other than line breaks.
+_ASCII_SPACES = " \t\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _cells_need_stripping(lines_text, delimiter):
+    """Whether some cell of ``lines_text`` (lines ended by \\n) may start or end with a space.
+
+    False only for ASCII text in which no space (in str.strip's sense) touches
+    a delimiter, a line break, or either end of the text: spaces inside a
+    cell ("New York") need nothing. A few scans of the text in C each.
+    """
+    if not lines_text.isascii():
+        return True
+    for space in _ASCII_SPACES:
+        if space == delimiter or space not in lines_text:
+            continue
+        if lines_text.startswith(space) or lines_text.endswith(space):
+            return True
+        if any(pair in lines_text for pair in (space + delimiter, delimiter + space, space + "\n", "\n" + space)):
+            return True
+    return False
+
+
+def _read_plain_records(text, delimiter):
+    """``_read_records`` for text without a double quote, with whole-text string
+    methods instead of the csv module; None when the text has a quote.
+
+    Without quotes the csv module's rules are simple: a record is a line
+    (ended by \\n, \\r\\n or a lone \\r) and its fields are what lies between
+    delimiters. The result is the same, the time a fraction: this is the
+    path of a file of a hundred thousand rows. Lines longer than the csv
+    module's field limit go to it, for its own message.
+    """
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    records = list(map(methodcaller("split", delimiter), lines))
+    if _cells_need_stripping(text, delimiter):
+        strip = str.strip
+        records = [list(map(strip, record)) for record in records]
+        keep = list(map(any, records))
+    else:  # nothing to strip: a line is blank when it holds only delimiters
+        keep = list(map(bool, map(methodcaller("strip", delimiter), lines)))
+    numbers = range(1, len(lines) + 1)
+    if all(keep):
+        return records, list(zip(numbers, numbers))
+    kept = [k for k, keep_it in enumerate(keep) if keep_it]
+    return [records[k] for k in kept], [(k + 1, k + 1) for k in kept]
+
+
 def sniff_delimiter(text):
     """The delimiter among comma, semicolon and tab that best fits the text.
 
@@ -426,26 +561,42 @@ def sniff_delimiter(text):
     A semicolon file with decimal commas ("1,5;2,25") splits into varying
     counts on commas but steady counts on semicolons, so semicolon wins.
     """
+    size = SNIFF_CHARS
+    while True:
+        whole = size >= len(text)
+        head = text if whole else text[:size]
+        counts = {delimiter: _field_counts(head, delimiter) for delimiter in DELIMITERS}
+        # a record followed by another in the head is whole, so is read as in the whole text
+        if whole or all(len(found) > SNIFF_RECORDS for found in counts.values()):
+            break
+        size *= 4
     best, best_score = ",", (0.0, 0)
     for delimiter in DELIMITERS:
-        counts = []
-        try:
-            for record, _, _ in _records(text, delimiter):
-                counts.append(len(record))
-                if len(counts) >= SNIFF_RECORDS:
-                    break
-        except DataError:
-            pass  # broken quoting: judge on the records read so far
-        if not counts:
+        found = counts[delimiter][:SNIFF_RECORDS]
+        if not found:
             continue
-        tally = Counter(counts)
+        tally = Counter(found)
         modal = max(tally, key=lambda count: (tally[count], count))
         if modal < 2:
             continue
-        score = (tally[modal] / len(counts), modal)
+        score = (tally[modal] / len(found), modal)
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _field_counts(text, delimiter):
+    """The field counts of the first SNIFF_RECORDS + 1 non-blank records, up to
+    broken quoting if there is some (the guess is made on the records before it)."""
+    counts = []
+    try:
+        for record, _, _ in _records(text, delimiter):
+            counts.append(len(record))
+            if len(counts) > SNIFF_RECORDS:
+                break
+    except DataError:
+        pass
+    return counts
 
 
 def first_row_is_header(first, body):
@@ -497,15 +648,29 @@ def _read_decimal_commas(columns, rows):
     Only in files not separated by commas (European spreadsheets write
     "1,5;2,25"), and only in a column whose every non-missing cell is a number
     written with digits and at most one comma (no thousands separators), at
-    least one of them with the comma. Edits ``rows`` in place.
+    least one of them with the comma. Edits ``rows`` in place (the rows of a
+    rewritten file are new lists). Whole columns at a time: a file of 100,000
+    rows has millions of cells.
     """
     notes = []
-    for position, name in enumerate(columns):
-        values = [row[position] for row in rows if not is_missing(row[position])]
-        if values and any("," in v for v in values) and all(_DECIMAL_COMMA.fullmatch(v) for v in values):
-            for row in rows:
-                row[position] = row[position].replace(",", ".")
-            notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
+    if "," not in "".join(chain.from_iterable(rows)):
+        return notes  # no comma in any cell: the common case, decided in C
+    with _cyclic_gc_paused():
+        cells_by_column = list(zip(*rows))
+        rewritten = False
+        for position, (name, cells) in enumerate(zip(columns, cells_by_column)):
+            if "," not in "".join(cells):
+                continue
+            # the cells are stripped already, so is_missing(cell) is: cell in MISSING_TOKENS
+            values = list(filterfalse(MISSING_TOKENS.__contains__, cells))
+            if values and all(map(_DECIMAL_COMMA.fullmatch, values)):
+                # no cell holds a line break (each is a number or a missing-value token),
+                # so the column can be rewritten as one string
+                cells_by_column[position] = "\n".join(cells).replace(",", ".").split("\n")
+                rewritten = True
+                notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
+        if rewritten:
+            rows[:] = map(list, zip(*cells_by_column))
     return notes
 
 

@@ -78,6 +78,57 @@ def _label_text(value):
     return str(value)
 
 
+def _canonical_number(label):
+    """A numeric label in canonical form ("1.0" → "1"); other text as it is."""
+    number = parse_number(label)
+    return label if number is None else _number_text(number)
+
+
+# A target has a cell per row (100,000 in a big file) but few distinct values:
+# the encoders decide on arrays or on the distinct values with these, and get
+# what a loop over every cell gives.
+
+
+def _map_distinct(function, values):
+    """``[function(v) for v in values]``, calling ``function`` once per distinct value.
+
+    Only for text or floats, where values that compare equal give equal
+    results (1 == True, but "1" and "True" are different labels).
+    """
+    kinds = set(map(type, values))
+    if kinds <= {str} or kinds <= {float, np.float64}:
+        results = {value: function(value) for value in set(values)}
+        return list(map(results.__getitem__, values))
+    return [function(value) for value in values]
+
+
+def _any_missing(values):
+    """Whether any of ``values`` is_missing, each distinct value checked once."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return bool(np.isnan(values).any())
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value: look at every one
+        distinct = values
+    return any(is_missing(value) for value in distinct)
+
+
+def _finite_numbers(values):
+    """``values`` as a float array when all are finite numbers, given as floats
+    or as number text (the same float() parse as parse_number); None otherwise,
+    and the caller's loop says what is wrong and where."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        numbers = values.astype(float)
+    elif isinstance(values, list) and values and set(map(type, values)) == {str}:
+        try:
+            numbers = np.array(values, dtype=float)
+        except ValueError:
+            return None
+    else:
+        return None
+    return numbers if np.isfinite(numbers).all() else None
+
+
 def _agree(count, one, many):
     """The verb or pronoun that agrees with ``count``: _agree(1, "has", "have") == "has"."""
     return one if count == 1 else many
@@ -206,33 +257,35 @@ class FeaturePipeline:
         "dropped_columns", "constant_columns" (one value in the training
         rows), "notes"}. Returns self.
         """
-        row_indexes = [int(i) for i in np.asarray(row_indexes, dtype=np.int64).ravel()]
-        if not row_indexes:
+        row_indexes = np.asarray(row_indexes, dtype=np.int64).ravel()
+        if not len(row_indexes):
             raise DataError("there are no training rows to fit the features on; add rows of data")
         positions = {name: table.column_index(name) for name in self._kinds}
-        rows = [table.rows[i] for i in row_indexes]
-        lines = [table.line_numbers[i] for i in row_indexes]
+        # numeric columns that Table.numbers parsed are read as arrays; the others cell by cell
+        parsed = {name: self._kinds[name] == "numeric" and table.numbers(p)[1] for name, p in positions.items()}
         dropped_rows = 0
         if self.missing == "drop":
-            gone = np.zeros(len(rows), dtype=bool)
+            gone = np.zeros(len(row_indexes), dtype=bool)
             for name, p in positions.items():
-                if self._kinds[name] == "numeric" and table.numbers(p)[1]:
+                if parsed[name]:
                     gone |= np.isnan(table.numbers(p)[0][row_indexes])
                 else:
-                    gone |= np.array([is_missing(row[p]) for row in rows], dtype=bool)
-            keep = np.flatnonzero(~gone).tolist()
-            row_indexes = [row_indexes[k] for k in keep]
-            dropped_rows = len(rows) - len(keep)
-            rows, lines = [rows[k] for k in keep], [lines[k] for k in keep]
-            if not rows:
+                    gone |= np.array([is_missing(table.rows[i][p]) for i in row_indexes.tolist()], dtype=bool)
+            dropped_rows = int(gone.sum())
+            row_indexes = row_indexes[~gone]
+            if not len(row_indexes):
                 raise DataError(
                     "every training row misses a value in some feature column; choose missing='impute' "
                     "or fewer feature columns"
                 )
+        rows = lines = None
+        if not all(parsed.values()):
+            rows = [table.rows[i] for i in row_indexes.tolist()]
+            lines = [table.line_numbers[i] for i in row_indexes.tolist()]
         columns, imputed, dropped_columns, constant = [], {}, list(self._empty), []
         notes = list(self._init_notes)
         for name, position in positions.items():
-            if self._kinds[name] == "numeric" and table.numbers(position)[1]:
+            if parsed[name]:
                 # the fast path: the column was parsed once, by Table.numbers
                 numbers = table.numbers(position)[0][row_indexes]
                 present_numbers = numbers[~np.isnan(numbers)]
@@ -280,7 +333,7 @@ class FeaturePipeline:
         self.report = {
             "scaling": self.scaling,
             "missing": self.missing,
-            "n_fit_rows": len(rows),
+            "n_fit_rows": len(row_indexes),
             "dropped_rows": dropped_rows,
             "imputed_cells": imputed if self.missing == "impute" else {},
             "fill_values": {column.name: column.fill for column in columns},
@@ -339,12 +392,14 @@ class FeaturePipeline:
         Errors name the line of the file.
         """
         if row_indexes is None:
-            row_indexes = range(table.n_rows)
-        row_indexes = np.asarray(list(row_indexes), dtype=np.int64).ravel()
+            row_indexes = np.arange(table.n_rows)
+        elif not isinstance(row_indexes, np.ndarray):
+            row_indexes = list(row_indexes)
+        row_indexes = np.asarray(row_indexes, dtype=np.int64).ravel()
         fast = self._transform_numeric_table(table, row_indexes)
         if fast is not None:
             return fast
-        row_indexes = [int(i) for i in row_indexes]
+        row_indexes = row_indexes.tolist()
         return self.transform_rows(
             [table.rows[i] for i in row_indexes],
             columns=table.columns,
@@ -430,6 +485,18 @@ class FeaturePipeline:
                         out[k, start + j] = 1.0
                 start += len(column.categories)
         return out
+
+    def count_missing_in_table(self, table, row_indexes):
+        """``count_missing`` of the rows ``row_indexes`` of ``table``, from its cached
+        missing-cell masks (``Table.missing``) rather than cell by cell."""
+        self._require_fit()
+        row_indexes = np.asarray(row_indexes, dtype=np.int64).ravel()
+        counts = {}
+        for column in self._columns:
+            n = int(np.count_nonzero(table.missing(table.column_index(column.name))[row_indexes]))
+            if n:
+                counts[column.name] = n
+        return counts
 
     def count_missing(self, rows, columns=None):
         """{column: missing cells} over ``rows`` (laid out as in transform_rows), for columns with any."""
@@ -644,6 +711,8 @@ class TargetEncoder:
         raise _invalid(f"'task' is {task!r}, not one of {', '.join(TASKS)}", thing)
 
     def _refuse_missing(self, values, line_numbers):
+        if not _any_missing(values):  # the common case, decided on the distinct values
+            return
         for k, value in enumerate(values):
             if is_missing(value):
                 raise DataError(
@@ -667,6 +736,9 @@ class RegressionTarget(TargetEncoder):
 
     def values(self, values, line_numbers=None):
         """The target cells as floats in the target's units, shape (n,)."""
+        numbers = _finite_numbers(values)
+        if numbers is not None:
+            return numbers
         values = list(values)
         self._refuse_missing(values, line_numbers)
         out = np.empty(len(values))
@@ -738,18 +810,17 @@ class ClassTarget(TargetEncoder):
     @staticmethod
     def _labels(values, numeric):
         """The labels of ``values``; with numeric labels, numbers in canonical form."""
-        labels = [_label_text(value) for value in values]
+        labels = _map_distinct(_label_text, values)
         if not numeric:
             return labels
-        numbers = [parse_number(label) for label in labels]
-        return [label if number is None else _number_text(number) for label, number in zip(labels, numbers)]
+        return _map_distinct(_canonical_number, labels)
 
     def fit(self, values, line_numbers=None):
         """Learn the classes from ``values`` (all rows that have a target; see the module docstring)."""
         values = list(values)
         self._refuse_missing(values, line_numbers)
-        labels = [_label_text(value) for value in values]
-        numeric = bool(labels) and all(parse_number(label) is not None for label in labels)
+        labels = _map_distinct(_label_text, values)
+        numeric = bool(labels) and all(parse_number(label) is not None for label in set(labels))
         classes = sort_labels(self._labels(labels, numeric))
         if len(classes) < 2:
             only = f", {classes[0]!r}" if classes else ""
@@ -775,17 +846,16 @@ class ClassTarget(TargetEncoder):
         self._require_fit()
         values = list(values)
         self._refuse_missing(values, line_numbers)
-        out = np.empty(len(values), dtype=np.int64)
-        for k, label in enumerate(self._labels(values, self.numeric_labels)):
-            index = self._index.get(label)
-            if index is None:
-                known = ", ".join(map(repr, self.classes[:10])) + (", …" if len(self.classes) > 10 else "")
-                raise DataError(
-                    f"the target {self.name!r} holds {_preview(label)} {_where(k, line_numbers)}, which is not one of "
-                    f"the classes the model knows ({known}); remove the row or train on data that has this class"
-                )
-            out[k] = index
-        return out
+        labels = self._labels(values, self.numeric_labels)
+        indexes = list(map(self._index.get, labels))
+        if None in indexes:
+            k = indexes.index(None)
+            known = ", ".join(map(repr, self.classes[:10])) + (", …" if len(self.classes) > 10 else "")
+            raise DataError(
+                f"the target {self.name!r} holds {_preview(labels[k])} {_where(k, line_numbers)}, which is not one of "
+                f"the classes the model knows ({known}); remove the row or train on data that has this class"
+            )
+        return np.array(indexes, dtype=np.int64)
 
     def decode(self, indexes):
         """Class indexes → labels (a list of str)."""
@@ -915,6 +985,25 @@ class PreparedData:
         return getattr(self.encoder, "classes", None)
 
 
+def _target_cells(table, position, rows):
+    """The target of ``rows`` (all with a value): a float array when the column
+    is numeric and every one of them a finite number (the encoders then read
+    the same numbers without parsing text again), else the cells."""
+    values, numeric = table.numbers(position)
+    if numeric:
+        picked = values[rows]
+        if np.isfinite(picked).all():
+            return picked
+    cells = table.rows
+    return [cells[i][position] for i in rows.tolist()]
+
+
+def _pick(values, positions):
+    if isinstance(values, np.ndarray):
+        return values[positions]
+    return [values[k] for k in positions.tolist()]
+
+
 def resolve_task(task, column_info):
     """The task to train on the target described by ``column_info``.
 
@@ -1026,36 +1115,39 @@ def prepare(
     # rows that can be used: a target always, every feature with missing="drop"
     target_position = table.column_index(target)
     feature_positions = [table.column_index(name) for name in pipeline.input_names]
-    no_target = [i for i, row in enumerate(table.rows) if is_missing(row[target_position])]
-    kept = [i for i, row in enumerate(table.rows) if not is_missing(row[target_position])]
-    if no_target:
-        lines = [table.line_numbers[i] for i in no_target]
+    line_numbers = np.asarray(table.line_numbers, dtype=np.int64)
+    no_target_mask = table.missing(target_position)
+    no_target = np.flatnonzero(no_target_mask)
+    kept = np.flatnonzero(~no_target_mask)
+    if len(no_target):
         n = len(no_target)
         notes.append(
             f"{_plural(n, 'row')} {_agree(n, 'has', 'have')} no value in the target {target!r} "
-            f"({_lines_preview(lines)}) and {_agree(n, 'is', 'are')} left out"
+            f"({_lines_preview(line_numbers[no_target].tolist())}) and {_agree(n, 'is', 'are')} left out"
         )
     incomplete = []
     if missing == "drop":
-        incomplete = [i for i in kept if any(is_missing(table.rows[i][p]) for p in feature_positions)]
-        if incomplete:
-            lines = [table.line_numbers[i] for i in incomplete]
+        gone = np.zeros(table.n_rows, dtype=bool)
+        for p in feature_positions:
+            gone |= table.missing(p)
+        incomplete = kept[gone[kept]]
+        if len(incomplete):
             n = len(incomplete)
             notes.append(
-                f"{_plural(n, 'row')} {_agree(n, 'misses', 'miss')} a feature value ({_lines_preview(lines)}) "
+                f"{_plural(n, 'row')} {_agree(n, 'misses', 'miss')} a feature value "
+                f"({_lines_preview(line_numbers[incomplete].tolist())}) "
                 f"and {_agree(n, 'is', 'are')} left out, as missing='drop' asks"
             )
-            dropped = set(incomplete)
-            kept = [i for i in kept if i not in dropped]
+            kept = kept[~gone[kept]]
     if len(kept) < 2:
         raise DataError(
             f"only {_plural(len(kept), 'row')} {_agree(len(kept), 'has', 'have')} a target"
             f"{' and every feature' if missing == 'drop' else ''}; at least 2 are needed to train and test — "
             "add rows, or choose another target" + (" or missing='impute'" if missing == "drop" else "")
         )
-    kept = np.asarray(kept, dtype=np.int64)
-    target_cells = [table.rows[i][target_position] for i in kept]
-    target_lines = [table.line_numbers[i] for i in kept]
+    kept = kept.astype(np.int64, copy=False)
+    target_cells = _target_cells(table, target_position, kept)
+    target_lines = line_numbers[kept]
 
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     encoder = TargetEncoder.for_task(task, target)
@@ -1082,10 +1174,8 @@ def prepare(
     pipeline.fit(table, train_rows)
     x_train = pipeline.transform_table(table, train_rows)
     x_test = pipeline.transform_table(table, test_rows)
-    train_cells = [target_cells[k] for k in train_pos]
-    test_cells = [target_cells[k] for k in test_pos]
-    train_lines = [target_lines[k] for k in train_pos]
-    test_lines = [target_lines[k] for k in test_pos]
+    train_cells, test_cells = _pick(target_cells, train_pos), _pick(target_cells, test_pos)
+    train_lines, test_lines = target_lines[train_pos], target_lines[test_pos]
     if task == "regression":
         encoder.fit(train_cells, train_lines)
         target_train = encoder.values(train_cells, train_lines)
@@ -1099,7 +1189,7 @@ def prepare(
     imputed = Counter()
     if missing == "impute":
         for rows in (train_rows, test_rows):
-            imputed.update(pipeline.count_missing([table.rows[i] for i in rows], columns=table.columns))
+            imputed.update(pipeline.count_missing_in_table(table, rows))
     notes.extend(note for note in pipeline.notes if note not in notes)
     if imputed:
         notes.append(
@@ -1118,8 +1208,8 @@ def prepare(
         "n_used": int(len(kept)),
         "n_train": int(len(train_rows)),
         "n_test": int(len(test_rows)),
-        "dropped_missing_target": len(no_target),
-        "dropped_missing_features": len(incomplete),
+        "dropped_missing_target": int(len(no_target)),
+        "dropped_missing_features": int(len(incomplete)),
         "imputed_cells": dict(imputed),
         "fill_values": dict(pipeline.report["fill_values"]),
         "dropped_columns": left_out + list(pipeline.report["dropped_columns"]),

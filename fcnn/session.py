@@ -79,6 +79,7 @@ class Session:
         self.memory_budget = memory_budget
         self.table = None
         self.table_name = None
+        self.columns = None  # infer_columns(table), computed once when the table is loaded
         self.experiment = None
         self.loaded_model = None  # a model file loaded by the user; used until the next Train
         self.previous = (None, None)  # the run and model file before the last Train
@@ -174,7 +175,7 @@ class Session:
             raise FcnnError("the settings could not be read; reload the page") from None
         if not isinstance(fields, dict):
             raise FcnnError("the settings are not a JSON object; reload the page")
-        experiment = Experiment(self.table, TrainingConfig.from_dict(fields))
+        experiment = Experiment(self.table, TrainingConfig.from_dict(fields), columns_info=self.columns)
         self._check_memory(experiment)
         # the model the user had stays until the new run has trained a first step
         self.previous = (self.experiment, self.loaded_model)

@@ -140,11 +140,13 @@ def _as_float(label, value, low, high, low_open=False, example="1"):
 class Experiment:
     """One run: prepares the table, builds the graph and trains it a slice at a time."""
 
-    def __init__(self, table, config, callback=None):
+    def __init__(self, table, config, callback=None, columns_info=None):
+        """columns_info: ``infer_columns(table)`` when the caller has it (see ``prepare``)."""
         self.config = cfg = config.validated()
         self.data = prepare(
             table, cfg.target, features=cfg.features, task=None if cfg.task == "auto" else cfg.task,
             scaling=cfg.scaling, missing=cfg.missing, test_fraction=cfg.test_fraction, seed=cfg.seed,
+            columns_info=columns_info,
         )
         self.task = self.data.task
         self.classes = list(self.data.classes or [])

@@ -57,6 +57,16 @@ def simulate_fatal_error():
     return ctypes.string_at(0xFFFFFF00, 1024)
 
 
+def memory_bytes():
+    """The size of the WebAssembly memory Python lives in (its heap, numpy's arrays).
+
+    It grows and never shrinks, so it is also the peak; scripts/bench_scale.py reads it.
+    """
+    import pyodide_js
+
+    return pyodide_js._module.HEAPU8.length
+
+
 def ping():
     """Answers once numpy and fcnn are imported: the page's signal that it is ready."""
     import numpy
@@ -67,5 +77,5 @@ def ping():
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "network_view", "grid",
-    "simulate_fatal_error",
+    "simulate_fatal_error", "memory_bytes",
 ]

@@ -8,6 +8,7 @@
 // starts a new worker with `replaceEngineScript` and connects to it again.
 
 const WORKER_SELECTOR = 'script[type="py"][worker][name="engine"]';
+const MAX_MEASURES = 1000;
 
 function waitFor(check, intervalMs = 20) {
   return new Promise((resolve) => {
@@ -33,10 +34,21 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
   const numpyVersion = await waitForPing(api);
   onStage("Starting the engine");
   let crash = null;
+  let measured = 0;
   const call = async (name, ...args) => {
     if (!crash) {
       try {
-        return JSON.parse(await api[name](...args));
+        const begun = performance.now();
+        const text = await api[name](...args);
+        const answered = performance.now();
+        const answer = JSON.parse(text);
+        // One user-timing entry per call, read by DevTools' Performance panel and
+        // scripts/bench_scale.py: the round trip to the worker, and the time the
+        // page then took to read the answer. The browser keeps every entry, and
+        // a long run makes thousands of calls: start afresh now and then.
+        if (++measured % MAX_MEASURES === 0) performance.clearMeasures();
+        performance.measure(`fcnn ${name}`, { start: begun, end: answered, detail: { parseMs: performance.now() - answered } });
+        return answer;
       } catch (error) {
         crash = error;
         onCrash(error);
