@@ -104,7 +104,10 @@ INSTRUMENT = """() => {
     if (probe.chosen === null || !info.textContent.startsWith("scale.csv:")) return;
     probe.preview = performance.now();
     observer.disconnect();
-    document.querySelector('[data-testid="train-button"]').click();  // no human pause
+    // no human pause: Train as soon as the page lets it (it waits while the file is read)
+    const train = document.querySelector('[data-testid="train-button"]');
+    const press = () => (train.disabled ? setTimeout(press, 5) : train.click());
+    press();
   }).observe(info, { childList: true, characterData: true, subtree: true });
   const counter = document.getElementById("epoch-counter");
   new MutationObserver(() => {
