@@ -188,6 +188,17 @@ def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, ap
     assert "broken.csv" in wait_text(page, "error-message", "broken.csv")
     assert page.text_content(tid("dataset-info")).startswith("dropped.csv:")
     assert SAMPLES["boston"] not in page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
+    # a file dropped while training runs: told why, and the table and the run go on
+    page.fill(tid("epochs"), "100000")
+    page.click(tid("train-button"))
+    wait_state(page, "training")
+    drop_file(page, "later.csv", "a,b\n1,2\n3,4\n")
+    message = wait_text(page, "error-message", "later.csv")
+    assert "The file later.csv was not loaded" in message and "training is running" in message and "Pause or Stop" in message
+    assert page.text_content(tid("dataset-info")).startswith("dropped.csv:")
+    assert page.get_attribute(tid("status"), "data-state") == "training"
+    page.click(tid("stop-button"))
+    wait_state(page, "done")
 
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}

@@ -547,7 +547,11 @@ function wire() {
   zone.addEventListener("drop", (e) => {
     e.preventDefault();
     zone.classList.remove("over");
-    if (app.engine && app.phase !== "training") loadFile(e.dataTransfer.files[0]);
+    const file = e.dataTransfer.files[0];
+    if (!app.engine || !file) return;
+    // the file inputs are disabled while training; a drop gets told why instead of nothing
+    if (app.phase === "training") showError(`The file ${file.name} was not loaded: training is running. Press Pause or Stop, then drop it again.`);
+    else loadFile(file);
   });
   $("sample-select").addEventListener("change", (e) => e.target.value && loadSample(e.target.value));
   $("target-select").addEventListener("change", (e) => {
