@@ -189,6 +189,8 @@ def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, ap
     assert page.text_content(tid("dataset-info")).startswith("dropped.csv:")
     assert SAMPLES["boston"] not in page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
     # a file dropped while training runs: told why, and the table and the run go on
+    # (a long run that early stopping cannot end before the drop)
+    page.fill(tid("early-stopping"), "0")
     page.fill(tid("epochs"), "100000")
     page.click(tid("train-button"))
     wait_state(page, "training")
