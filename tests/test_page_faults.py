@@ -45,7 +45,8 @@ def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_mod
     assert prediction.startswith("Predicted species: ")
     preview = page.text_content(tid("data-preview"))
 
-    # a long second run, broken in the middle
+    # a long second run (early stopping off, so it cannot end first), broken in the middle
+    page.fill(tid("early-stopping"), "0")
     page.fill(tid("epochs"), "100000")
     page.click(tid("train-button"))
     page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > 2")
