@@ -34,6 +34,8 @@ GRID_SIZE = 40
 MAX_EDGES_PER_LAYER = 400  # the strongest edges only, so the page's drawing stays cheap
 SHOWN_CLASSES = 10  # describe_target names at most this many class labels
 # In the browser the engine lives in 32-bit WebAssembly: at most 2 GB in all.
+# A run may take half of it for training; the data and Python need the rest.
+BROWSER_MEMORY_BUDGET = 1_000_000_000
 OUT_OF_MEMORY = (
     "the engine ran out of memory (in the browser it has at most 2 GB); use a smaller batch size, "
     "fewer or narrower hidden layers, or fewer rows, and train again"

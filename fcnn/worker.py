@@ -6,11 +6,9 @@ free between slices of training and Stop takes effect at once.
 
 from pyodide.ffi import JsProxy
 
-from fcnn.session import Session
+from fcnn.session import BROWSER_MEMORY_BUDGET, Session
 
-# WebAssembly gives the worker 2 GB in all; the data and Python need the rest
-TRAINING_MEMORY_BUDGET = 1_000_000_000
-session = Session(memory_budget=TRAINING_MEMORY_BUDGET)
+session = Session(memory_budget=BROWSER_MEMORY_BUDGET)
 
 
 def _file_data(data):

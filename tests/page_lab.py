@@ -13,16 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from browser_support import PageGuard
-
-READY = '[data-testid="status"][data-state="ready"]'
+from page_actions import READY, tid  # noqa: F401 - READY is used by the tests that share the lab
 BASELINE_SAMPLE, BASELINE_TARGET, BASELINE_EPOCHS = "boston", "MEDV", "3"
 # the settings fields of the network panel and the data panel, restored before each test
 SETTINGS = ["hidden-units", "activation-select", "optimizer-select", "learning-rate", "epochs", "batch-size",
             "weight-decay", "early-stopping", "seed", "task-select", "test-fraction", "scaling-select"]
-
-
-def tid(name):
-    return f'[data-testid="{name}"]'
 
 
 @dataclass

@@ -11,6 +11,7 @@ import json
 import pytest
 
 import fcnn.session as session_module
+from fcnn.network import Network
 from fcnn.session import Session
 
 
@@ -91,7 +92,10 @@ def test_a_run_too_big_for_the_memory_budget_is_refused_before_it_allocates(sess
     assert not answer["ok"]
     assert "MB of memory" in answer["error"] and "batch size of at most" in answer["error"]
     fits = int(answer["error"].split("batch size of at most ")[1].split(",")[0])
-    assert 1 <= fits < 210  # 210 training rows: the batch asked for is clipped to them
+    # the largest batch that fits the budget: one row more does not (xor: 2 inputs, a binary output)
+    network = Network(2, [512] * 10, "relu", "binary")
+    assert network.training_memory_bytes(fits) <= session.memory_budget < network.training_memory_bytes(fits + 1)
+    assert fits < 210  # 210 training rows: the batch asked for is clipped to them, and still too big
     assert call(session.model_json)["text"] == before_model
     # the batch it names does fit
     assert _start(session, hidden_layers=[512] * 10, batch_size=fits, epochs=1)["ok"]
