@@ -3,6 +3,7 @@ is reached with Tab, a whole run works from the keyboard alone, and a CSV droppe
 drop zone loads."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from made_up_data import write_fruit
 from page_actions import (
@@ -139,11 +140,24 @@ def test_the_file_input_in_the_drop_zone_opens_from_the_keyboard(guarded_page, a
     open_app(page, app_server)
     data = tmp_path / "keyed.csv"
     data.write_text("a,b,y\n" + "".join(f"{i},{i % 7},{2 * i}\n" for i in range(30)))
+    # Playwright turns file-chooser interception on without waiting for it; subscribing
+    # before the Tab presses makes sure it is on when Enter is pressed, not racing it
+    page.on("filechooser", lambda chooser: None)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     tab_to(page, "file-input")
     assert page.evaluate("() => document.activeElement.closest('[data-testid=drop-zone]') !== null")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
+    page.evaluate(
+        """() => {
+            window.__fileInputClicks = 0;
+            document.querySelector('[data-testid=file-input]').addEventListener('click', () => window.__fileInputClicks++);
+        }"""
+    )
+    try:
+        with page.expect_file_chooser(timeout=30_000) as chooser:
+            page.keyboard.press("Enter")
+    except PlaywrightTimeoutError:
+        clicks = page.evaluate("() => window.__fileInputClicks")
+        raise AssertionError(f"Enter on the file input opened no file chooser (clicks on the input: {clicks})")
     chooser.value.set_files(str(data))
     wait_text(page, "dataset-info", "keyed.csv: 30 rows, 3 columns")
 
