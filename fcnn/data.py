@@ -295,7 +295,9 @@ def read_csv_text(source, header=None):
     if not text.strip():
         raise DataError("the file is empty; choose a CSV file with a header row and rows of data")
 
-    delimiter = sniff_delimiter(text)
+    text, delimiter = _excel_separator_line(text, notes)
+    if delimiter is None:
+        delimiter = sniff_delimiter(text)
     records, spans = _read_records(text, delimiter)
     if not records:
         raise DataError("the file is empty; choose a CSV file with a header row and rows of data")
@@ -342,6 +344,19 @@ def read_csv_text(source, header=None):
         encoding=encoding,
         notes=notes,
     )
+
+
+def _excel_separator_line(text, notes):
+    """(text, delimiter): Excel may write a first line "sep=;" naming the delimiter.
+    The line is blanked rather than cut, so every other line keeps its number
+    for messages; delimiter None when there is no such line."""
+    first, newline, rest = text.partition("\n")
+    named = first.rstrip("\r")
+    if named.lower().startswith("sep=") and named[4:] in DELIMITERS:
+        delimiter = named[4:]
+        notes.append(f"the first line {named!r} names the separator, so it is used and the line is not data")
+        return newline + rest, delimiter
+    return text, None
 
 
 def _decode(source):
@@ -422,10 +437,7 @@ def _records(text, delimiter):
         except StopIteration:
             return
         except csv.Error as exc:
-            raise DataError(
-                f"the CSV text cannot be read from line {previous_line + 1} on ({exc}); "
-                "a quote (\") there is probably never closed: close it, or remove it"
-            ) from None
+            raise _unreadable(exc, previous_line + 1, '"' in text) from None
         first_line, previous_line = previous_line + 1, reader.line_num
         cells = [cell.strip() for cell in record]
         if any(cells):
@@ -474,11 +486,21 @@ def _read_quoted_records(text, delimiter):
                 add_span((previous_line + 1, line))
             previous_line = line
     except csv.Error as exc:
-        raise DataError(
-            f"the CSV text cannot be read from line {previous_line + 1} on ({exc}); "
-            "a quote (\") there is probably never closed: close it, or remove it"
-        ) from None
+        raise _unreadable(exc, previous_line + 1, '"' in text) from None
     return records, spans
+
+
+def _unreadable(exc, line, quoted):
+    """The DataError for a csv.Error raised reading from ``line`` on; ``quoted``: the text has a quote."""
+    if "field limit" in str(exc) and not quoted:
+        return DataError(
+            f"a value starting on line {line} is longer than {csv.field_size_limit():,} characters, "
+            "too long to be a table cell; shorten that value, or remove it"
+        )
+    return DataError(
+        f"the CSV text cannot be read from line {line} on ({exc}); "
+        "a quote (\") there is probably never closed: close it, or remove it"
+    )
 
 
 def _refuse_unclosed_quote(text, rows, spans):

@@ -15,7 +15,7 @@ import pathlib
 
 import numpy as np
 
-from .errors import FcnnError
+from .errors import DataError, FcnnError
 from .network import Network
 from .preprocess import FeaturePipeline, TargetEncoder
 
@@ -61,10 +61,17 @@ class Model:
         or class probabilities (one column per class)."""
         out = self.network.predict(self._features(rows))
         if self.task == "regression":
-            return self.encoder.decode(out[:, 0])
-        if self.task == "binary":
-            return np.column_stack([1.0 - out[:, 0], out[:, 0]])
-        return out
+            out = self.encoder.decode(out[:, 0])[:, None]
+        elif self.task == "binary":
+            out = np.column_stack([1.0 - out[:, 0], out[:, 0]])
+        broken = ~np.isfinite(out).all(axis=1)
+        if broken.any():
+            # not a bug to report: the row's values are far outside those trained on
+            raise DataError(
+                f"the prediction for row {int(np.argmax(broken)) + 1} is not a finite number: its values are "
+                "far outside those the model was trained on; check them"
+            )
+        return out[:, 0] if self.task == "regression" else out
 
     def predict(self, rows):
         """Predictions for raw rows: numbers (regression) or class labels."""

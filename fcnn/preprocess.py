@@ -50,6 +50,9 @@ MISSING_POLICIES = ("impute", "drop")
 # it is more likely an id or free text than a category.
 MAX_CATEGORIES = 100
 FORMAT_VERSION = 1
+# Numbers beyond this cannot be trained on: their squares (in the spread that
+# scales them, in the loss) overflow float64, whose largest value is about 1.8e308.
+MAX_MAGNITUDE = 1e150
 
 
 def _where(index, line_numbers):
@@ -127,6 +130,19 @@ def _finite_numbers(values):
     else:
         return None
     return numbers if np.isfinite(numbers).all() else None
+
+
+def _refuse_huge(what, numbers, where):
+    """DataError when a number in ``numbers`` is beyond ±MAX_MAGNITUDE; ``what`` names the
+    column ("column 'a'", "the target 'y'"), ``where(k)`` says where the k-th number is."""
+    huge = np.abs(numbers) > MAX_MAGNITUDE  # NaN (a missing cell) compares False
+    if huge.any():
+        k = int(np.argmax(huge))
+        raise DataError(
+            f"{what} holds {numbers[k]:g} {where(k)}, too large to compute with: fcnn takes numbers "
+            f"between -{MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}; divide the column by a power of ten, "
+            "or fix the cell"
+        )
 
 
 def _agree(count, one, many):
@@ -288,6 +304,7 @@ class FeaturePipeline:
             if parsed[name]:
                 # the fast path: the column was parsed once, by Table.numbers
                 numbers = table.numbers(position)[0][row_indexes]
+                _refuse_huge(f"column {name!r}", numbers, lambda k: f"on line {table.line_numbers[int(row_indexes[k])]}")
                 present_numbers = numbers[~np.isnan(numbers)]
                 if not len(present_numbers):
                     dropped_columns.append(name)
@@ -310,6 +327,7 @@ class FeaturePipeline:
                 imputed[name] = len(cells) - len(present)
             if self._kinds[name] == "numeric":
                 numbers = [self._number(cells[k], name, k, lines) for k in present]
+                _refuse_huge(f"column {name!r}", np.array(numbers), lambda j: _where(present[j], lines))
                 column = self._fit_numeric(name, numbers, len(cells))
                 if min(numbers) == max(numbers):
                     constant.append(name)
@@ -420,6 +438,8 @@ class FeaturePipeline:
             if not numeric:
                 return None
             picked = values[row_indexes]
+            _refuse_huge(f"column {column.name!r}", picked,
+                         lambda k: f"on line {table.line_numbers[int(row_indexes[k])]}")
             holes = np.isnan(picked)
             if holes.any():
                 if self.missing == "drop":
@@ -470,6 +490,7 @@ class FeaturePipeline:
                         self._refuse_missing(column.name, k, line_numbers)
                         number = column.fill
                     values[k] = number
+                _refuse_huge(f"column {column.name!r}", values, lambda k: _where(k, line_numbers))
                 out[:, start] = (values - column.offset) / column.scale
                 start += 1
             else:
@@ -738,6 +759,7 @@ class RegressionTarget(TargetEncoder):
         """The target cells as floats in the target's units, shape (n,)."""
         numbers = _finite_numbers(values)
         if numbers is not None:
+            _refuse_huge(f"the target {self.name!r}", numbers, lambda k: _where(k, line_numbers))
             return numbers
         values = list(values)
         self._refuse_missing(values, line_numbers)
@@ -750,6 +772,7 @@ class RegressionTarget(TargetEncoder):
                     "a regression target needs a number in every row: fix the cell, or predict classes instead"
                 )
             out[k] = number
+        _refuse_huge(f"the target {self.name!r}", out, lambda k: _where(k, line_numbers))
         return out
 
     def fit(self, values, line_numbers=None):

@@ -55,7 +55,11 @@ def _answer(method):
         except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the page
             traceback.print_exc()
             result = {"ok": False, "error": f"internal error ({type(exc).__name__}: {exc}); please report it"}
-        return json.dumps(result, allow_nan=False)
+        try:
+            return json.dumps(result, allow_nan=False)
+        except ValueError:  # an infinite or NaN number slipped into the answer: say so, do not break the call
+            return json.dumps({"ok": False, "error": f"internal error ({method.__name__} computed a number "
+                               "that is not finite); please report it"})
 
     wrapper.__name__ = method.__name__
     wrapper.__doc__ = method.__doc__

@@ -40,6 +40,8 @@ REFUSED_FILES = [
     ("header only", b"a,b,c\n", "no data rows"),
     ("ragged rows", b"a,b,c\n1,2,3\n4,5\n", "line 3 has 2 fields"),
     ("a quote never closed", b'a,b\n1,2\n3,"4\n5,6\n', "opened on line 3 is never closed"),
+    ("a cell of a million characters", b"a,b\n1,2\n" + b"x" * 1_000_000 + b",3\n", "on line 3 is longer than 131,072"),
+    ("a ragged row after Excel's sep= line", b"sep=,\na,b\n1,2\n3\n", "line 4 has 1 field"),
     ("binary named .csv", bytes(range(256)) * 40, "binary"),
     ("a workbook", b"PK\x03\x04" + b"\x00" * 200, "binary"),
     ("every column empty", b"a,b\n,\nNA,?\n", "empty"),
@@ -63,6 +65,7 @@ LOADED_FILES = [
     ("quoted commas and newlines", 'a,b\n"1,5","x\ny"\n2,z\n', None),
     ("duplicate header names", "a,a\n1,2\n3,4\n", "a_2"),
     ("empty header name", "a,\n1,2\n3,4\n", "column_2"),
+    ("Excel's sep= line", "sep=;\r\na;b\r\n1,5;2\r\n3;4\r\n", "'sep=;' names the separator"),
 ]
 
 
@@ -228,3 +231,60 @@ def test_step_does_not_continue_a_diverged_run():
     assert weights.keys() == after.keys()
     for name, value in weights.items():
         np.testing.assert_array_equal(value, after[name])
+
+
+HUGE_NUMBERS = [
+    # (label, file text, what the message names, where): all-numeric tables take the
+    # numpy fast path; a text column sends the same file through the cell-by-cell path
+    ("a feature, numbers only", "a,b,y\n1,2,3\n4,1e308,6\n7,8,9\n1,2,4\n2,3,5\n", "column 'b' holds 1e+308", "line 3"),
+    ("a feature, with a text column", "a,c,y\n1e200,x,3\n4,y,6\n7,x,9\n1,y,4\n2,x,5\n", "column 'a' holds 1e+200", "line 2"),
+    ("the target", "a,y\n1,2\n2,-1e308\n3,4\n4,5\n5,6\n", "the target 'y' holds -1e+308", "line 3"),
+]
+
+
+@pytest.mark.parametrize("label, text, named, where", HUGE_NUMBERS, ids=[c[0] for c in HUGE_NUMBERS])
+def test_numbers_too_large_to_compute_with_are_refused_at_train_naming_the_cell(
+    trained_session, label, text, named, where
+):
+    session = trained_session
+    loaded = answer(session.load_csv(text, "huge.csv"))
+    assert loaded["ok"]  # the file itself is readable: the preview shows it
+    # test_fraction 0.2 of 5 rows: the split decides the side, the message must still find the cell
+    for seed in range(4):
+        started = answer(session.start(json.dumps({"target": "y", "epochs": 2, "seed": seed, "task": "regression"})))
+        assert not started["ok"]
+        assert named in started["error"] and where in started["error"], started["error"]
+        assert "power of ten" in started["error"]
+    # the run trained before is still there
+    assert answer(session.results()) == session.before
+
+
+def test_a_huge_value_typed_into_the_what_if_form_is_refused_and_the_model_kept(trained_session):
+    said = answer(trained_session.predict_row(json.dumps({"size": "-1e300", "rooms": "2"})))
+    assert not said["ok"] and "column 'size' holds -1e+300" in said["error"]
+    assert answer(trained_session.predict_row(json.dumps({"size": "30", "rooms": "2"})))["ok"]
+    assert_kept(trained_session)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow is the point
+def test_a_prediction_that_overflows_is_refused_with_a_message_not_a_broken_answer(trained_session):
+    # allowed inputs whose output still overflows once the target's scaling is undone
+    model = trained_session._model()
+    model.encoder.scaler.scale_ = np.float64(1e300)
+    said = answer(trained_session.predict_row(json.dumps({"size": "1e150", "rooms": "2"})))
+    assert not said["ok"]
+    assert "prediction for row 1 is not a finite number" in said["error"]
+
+
+def test_an_answer_holding_an_infinite_number_is_still_an_answer():
+    session = Session()
+    assert answer(session.load_csv(GOOD, "good.csv"))["ok"]
+    session._load_table = lambda source, name: {"n_rows": float("inf")}
+    said = answer(session.load_csv(GOOD, "good.csv"))
+    assert said == {"ok": False, "error": "internal error (load_csv computed a number that is not finite); please report it"}
+
+
+def test_excel_sep_line_sets_the_delimiter_even_where_sniffing_would_not():
+    # commas in every cell would make the sniffer choose the comma; the line says semicolon
+    table = answer(Session().load_csv("sep=;\na,b;y\n1,5;2,5\n3,5;4,5\n", "f.csv"))
+    assert table["columns"] == ["a,b", "y"] and table["preview"][0] == ["1.5", "2.5"]  # decimal commas read
