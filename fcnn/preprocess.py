@@ -858,7 +858,7 @@ class ClassTarget(TargetEncoder):
         if self.task == "binary" and len(classes) != 2:
             raise DataError(
                 f"the target {self.name!r} has {len(classes)} classes ({', '.join(classes[:10])}"
-                f"{', …' if len(classes) > 10 else ''}), not 2; choose multiclass instead of binary"
+                f"{', …' if len(classes) > 10 else ''}), not 2; choose multi-class classification (task multiclass) instead of binary"
             )
         self.classes, self.numeric_labels = classes, numeric
         self._index = {label: k for k, label in enumerate(classes)}
@@ -1059,7 +1059,7 @@ def resolve_task(task, column_info):
         return "binary" if info.n_distinct == 2 else "multiclass"
     if task == "binary" and info.n_distinct != 2:
         raise DataError(
-            f"the target {info.name!r} has {info.n_distinct} classes, not 2; choose multiclass instead of binary"
+            f"the target {info.name!r} has {info.n_distinct} classes, not 2; choose multi-class classification (task multiclass) instead of binary"
         )
     return task
 

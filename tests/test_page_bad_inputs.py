@@ -254,6 +254,34 @@ def test_missing_target_values_leave_their_rows_out_with_a_note(lab, page):
     finite_results(page)
 
 
+def test_a_number_too_large_to_compute_with_is_refused_at_train_naming_its_line(lab, page):
+    # 1e308 is a finite float, but its square is not: the scaling and the loss would be NaN
+    lines = ["size,rooms,price"] + [f"{i},{i % 4},{3 * i + 1}" for i in range(30)] + ["1e308,2,50"]
+    assert load_file(page, "huge.csv", csv_bytes(lines)) == ""
+    message = press_train(page)
+    assert_says(message, "'size'", "1e+308", "line 32", "power of ten")
+    assert_model_kept(lab)
+    assert page.is_enabled(tid("train-button"))
+
+
+def test_a_huge_value_typed_in_the_what_if_form_is_refused_and_the_model_stays(lab, page):
+    field = page.locator(tid("what-if-field")).first
+    typed = field.input_value()
+    field.fill("-1e300")
+    said = what_if(page)
+    assert said.startswith("error: "), said
+    assert_says(said, f"'{BOSTON_COLUMNS[0]}'", "-1e+300", "too large")
+    field.fill(typed)
+    assert_model_kept(lab)
+
+
+def test_excel_sep_line_names_the_separator(lab, page):
+    assert load_file(page, "excel.csv", csv_bytes(["sep=;", "size;price", "1,5;2", "2,5;4", "3,5;5"])) == ""
+    shown = data_state(page)
+    assert shown["header"] == ["size", "price"] and shown["rows"][0] == ["1.5", "2"]
+    assert_notes(shown["notes"], "'sep=;'", "separator")
+
+
 # ---------------------------------------------------------------------------------------------
 # shape: 10,000 columns, and a 50 MB file
 

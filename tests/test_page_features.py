@@ -92,7 +92,7 @@ def test_the_task_is_shown_on_load_and_can_be_overridden(guarded_page, app_serve
     assert "holds text" in message and "classification" in message
     assert page.is_enabled(tid("train-button")) and page.get_attribute(tid("status"), "data-state") == "ready"
     page.select_option(tid("task-select"), "binary")
-    assert "3 classes, not 2" in task_note(page)
+    assert "3 classes, not 2; choose multi-class classification" in task_note(page)  # the select's own words
     page.select_option(tid("task-select"), "multiclass")
     assert "cannot" not in task_note(page) and page.get_attribute(tid("task-detected"), "data-conflict") is None
 

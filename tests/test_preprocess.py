@@ -289,7 +289,7 @@ def test_text_class_labels():
 @pytest.mark.parametrize(
     "task, values, fragment",
     [
-        ("binary", ["a", "b", "c"], "3 classes (a, b, c), not 2; choose multiclass"),
+        ("binary", ["a", "b", "c"], "3 classes (a, b, c), not 2; choose multi-class classification"),
         ("multiclass", ["a", "a"], "only one class, 'a'"),
         ("binary", ["a", "NA"], "no value in row 2"),
     ],
