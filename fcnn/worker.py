@@ -34,7 +34,17 @@ load_sample = session.load_sample
 sample_names = session.sample_names
 describe_target = session.describe_target
 start = session.start
-train_for = session.train_for
+_hang_next_train_seconds = 0.0
+
+
+def train_for(milliseconds):
+    global _hang_next_train_seconds
+    if _hang_next_train_seconds:
+        _hang_for(_hang_next_train_seconds)
+        _hang_next_train_seconds = 0.0
+    return session.train_for(milliseconds)
+
+
 step = session.step
 set_learning_rate = session.set_learning_rate
 results = session.results
@@ -53,6 +63,22 @@ def simulate_fatal_error():
     import ctypes
 
     return ctypes.string_at(0xFFFFFF00, 1024)
+
+
+def simulate_hang_next_train(seconds):
+    """Fault injection for tests/test_page_faults.py: the next training slice spins
+    for ``seconds`` without answering, as an endless loop would; the page must
+    offer to restart the engine, keeping the user's data and model."""
+    global _hang_next_train_seconds
+    _hang_next_train_seconds = float(seconds)
+
+
+def _hang_for(seconds):
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:  # busy, not asleep: the worker answers nothing meanwhile
+        pass
 
 
 def memory_bytes():
@@ -75,5 +101,5 @@ def ping():
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "network_view", "grid",
-    "simulate_fatal_error", "memory_bytes",
+    "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
 ]

@@ -4,6 +4,8 @@
   export reads memory outside WebAssembly's heap): the page says so, starts a
   new worker by itself, gives it back the data and the last trained model, and
   trains again without a reload.
+* A worker that stops answering (a slice that spins): after a while the page
+  says so and offers to restart the engine; a slow answer takes the notice away.
 * A network too big for the browser's memory: refused before it allocates,
   with the batch size that fits; the model trained before stays.
 """
@@ -73,6 +75,64 @@ def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_mod
     wait_state(page, "done")
     assert "Trained 5 epochs" in page.text_content(tid("status"))
     assert page.text_content(ERROR) == "" and page.is_hidden(ERROR)
+
+
+SLOW = tid("engine-slow")
+
+
+def hang_next_slice(page, seconds):
+    page.evaluate(
+        "(s) => document.querySelector('script[name=engine]').xworker.sync.simulate_hang_next_train(s)", seconds
+    )
+
+
+def epoch(page):
+    return int(page.text_content(tid("epoch-counter")))
+
+
+def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_page, app_server):
+    page = guarded_page
+    page.add_init_script("window.fcnnSlowCallMs = 2000")  # the page waits 30 s before it offers a restart
+    open_app(page, app_server)
+    train_iris(page, epochs=20)
+    wait_state(page, "done")
+    prediction = what_if(page)
+    page.fill(tid("early-stopping"), "0")
+    page.fill(tid("epochs"), "100000")
+    page.click(tid("train-button"))
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > 2")
+
+    # a slice that is slow but answers: the notice shows, then goes by itself, and the run goes on
+    hang_next_slice(page, 6)
+    page.wait_for_selector(SLOW, state="visible", timeout=20_000)
+    text = page.text_content(tid("engine-slow-text"))
+    assert "has not answered for" in text and "a training step" in text and "restart the engine" in text
+    page.wait_for_selector(SLOW, state="hidden", timeout=30_000)
+    going = epoch(page)
+    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > {going}")
+    assert page.text_content(ERROR) == ""
+
+    # a slice that never answers (an endless loop): the user restarts the engine from the notice
+    hang_next_slice(page, 600)
+    page.wait_for_selector(SLOW, state="visible", timeout=20_000)
+    page.wait_for_function(
+        "() => /for [3-9] s/.test(document.querySelector('[data-testid=engine-slow-text]').textContent)"
+    )  # the seconds count up while it waits
+    page.click(tid("restart-engine"))
+    page.wait_for_function(
+        "() => /restarted/.test(document.querySelector('[data-testid=error-message]').textContent)", timeout=120_000
+    )
+    wait_state(page, "ready")
+    message = page.text_content(ERROR)
+    assert "The engine stopped (it had not answered for" in message and "you restarted it" in message
+    assert "your data is loaded again" in message and "last trained model is back" in message
+    assert page.is_hidden(SLOW)
+    assert page.locator("script[type=py][name=engine]").count() == 1
+    assert what_if(page) == prediction
+    page.fill(tid("epochs"), "5")
+    page.click(tid("train-button"))
+    wait_state(page, "done")
+    assert "Trained 5 epochs" in page.text_content(tid("status"))
 
 
 def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(guarded_page, app_server, tmp_path):

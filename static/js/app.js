@@ -16,6 +16,7 @@ import * as whatIf from "./what-if.js";
 import { keepFocus, trackFocus } from "./focus-flow.js";
 import { formatSize, readBytes } from "./file-read.js";
 import * as predict from "./predict-panel.js";
+import { showSlowCall, waitedSeconds } from "./slow-engine.js";
 
 // Training runs in slices this long, so Pause and Stop wait at most one slice.
 const SLICE_MS = 80;
@@ -33,7 +34,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, restarting: false, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
+const app = { engine: null, slowCall: null, restarting: false, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -493,9 +494,23 @@ async function onGradientCheck() {
 }
 
 // -- a failed engine ------------------------------------------------------------------------
+// A call that has not answered for long (or null once it answers): the user may restart the engine.
+function onSlowCall(call) {
+  app.slowCall = call;
+  showSlowCall(call);
+}
+
+function onRestartEngine() {
+  const call = app.slowCall;
+  if (!call || !app.engine) return;
+  onSlowCall(null);
+  app.engine.abandon(`it had not answered for ${waitedSeconds(call)} s, and you restarted it`);
+}
+
 async function onEngineCrash(error) {
   if (app.restarting) return;
   app.restarting = true;
+  onSlowCall(null);
   const reason = String(error.message || error).split("\n")[0];
   const wasTraining = app.phase === "training" || app.phase === "paused" || app.phase === "stopping";
   app.phase = "idle";
@@ -503,7 +518,7 @@ async function onEngineCrash(error) {
   showStatus("loading", "The engine stopped; starting a new one…", "idle");
   let restarted;
   try {
-    restarted = await withTimeout(restartEngine(() => {}, onEngineCrash), LOAD_TIMEOUT_MS);
+    restarted = await withTimeout(restartEngine(() => {}, onEngineCrash, onSlowCall), LOAD_TIMEOUT_MS);
   } catch (failure) {
     app.restarting = false;
     updateControls();
@@ -537,6 +552,7 @@ async function onEngineCrash(error) {
 
 // -- start-up -----------------------------------------------------------------------------
 function wire() {
+  $("restart-engine").addEventListener("click", onRestartEngine);
   $("file-input").addEventListener("change", (e) => loadFile(e.target.files[0]));
   const zone = $("drop-zone");
   zone.addEventListener("dragover", (e) => {
@@ -613,7 +629,7 @@ async function main() {
   trackFocus();
   updateControls();
   try {
-    app.engine = await withTimeout(connectEngine(onStage, onEngineCrash), LOAD_TIMEOUT_MS);
+    app.engine = await withTimeout(connectEngine(onStage, onEngineCrash, onSlowCall), LOAD_TIMEOUT_MS);
   } catch (error) {
     showStatus("error", "The Python runtime did not start.");
     showError(

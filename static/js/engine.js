@@ -6,9 +6,17 @@
 // of bounds; after one, every later call rejects too). Such a call answers
 // {ok: false, crashed: true, error} and `onCrash` is told once; the page then
 // starts a new worker with `replaceEngineScript` and connects to it again.
+//
+// A worker can also stop answering without failing (an endless loop, a step of
+// a huge network). No answer can tell those apart, so the page is told when a
+// call has been waiting SLOW_CALL_MS (`onSlow`), and the user decides: wait, or
+// `abandon` the engine, which then counts as crashed.
 
 const WORKER_SELECTOR = 'script[type="py"][worker][name="engine"]';
 const MAX_MEASURES = 1000;
+// Long enough for a 50 MB file or a big network's step; the browser tests set a
+// shorter one on `window` before the page loads.
+const SLOW_CALL_MS = Number(globalThis.fcnnSlowCallMs) || 30_000;
 
 function waitFor(check, intervalMs = 20) {
   return new Promise((resolve) => {
@@ -22,7 +30,8 @@ function waitFor(check, intervalMs = 20) {
 }
 
 // onStage(text) names each loading stage as it begins, for the progress indicator.
-export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
+// onSlow({name, begun}) when a call has waited SLOW_CALL_MS; onSlow(null) when it answers.
+export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSlow = () => {}) {
   onStage("Loading the runtime (PyScript and Pyodide)");
   const script = document.querySelector(WORKER_SELECTOR);
   // PyScript attaches `xworker` once it has processed the script tag.
@@ -35,11 +44,22 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
   onStage("Starting the engine");
   let crash = null;
   let measured = 0;
+  const fail = (error) => {
+    if (crash) return; // told once; a call still waiting on an abandoned worker may settle later
+    crash = error;
+    onCrash(error);
+  };
   const call = async (name, ...args) => {
     if (!crash) {
+      const begun = performance.now();
+      let slow = false;
+      const timer = setTimeout(() => {
+        slow = true;
+        onSlow({ name, begun });
+      }, SLOW_CALL_MS);
       try {
-        const begun = performance.now();
         const text = await api[name](...args);
+        if (crash) throw crash; // abandoned while it ran: the answer is from the old worker
         const answered = performance.now();
         const answer = JSON.parse(text);
         // One user-timing entry per call, read by DevTools' Performance panel and
@@ -50,8 +70,10 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
         performance.measure(`fcnn ${name}`, { start: begun, end: answered, detail: { parseMs: performance.now() - answered } });
         return answer;
       } catch (error) {
-        crash = error;
-        onCrash(error);
+        fail(error);
+      } finally {
+        clearTimeout(timer);
+        if (slow && !crash) onSlow(null);
       }
     }
     const reason = String(crash.message || crash).split("\n")[0];
@@ -60,6 +82,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}) {
   await call("sample_names"); // the first real call: the session answers
   return {
     numpyVersion,
+    // the user gave up on a call that does not answer: the engine counts as crashed
+    abandon: (reason) => fail(new Error(reason)),
     // data: CSV text (a fetched sample) or a file's bytes (Uint8Array); the engine decodes bytes
     loadCsv: (data, name) => call("load_csv", data, name),
     loadSample: (name, seed) => call("load_sample", name, seed),

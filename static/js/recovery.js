@@ -23,9 +23,9 @@ export function holdModel(text) {
 
 // A new engine with the held data and model loaded into it.
 // Answers {engine, dataBack, modelBack}: modelBack is load_model's answer (or null).
-export async function restartEngine(onStage, onCrash) {
+export async function restartEngine(onStage, onCrash, onSlow) {
   replaceEngineScript();
-  const engine = await connectEngine(onStage, onCrash);
+  const engine = await connectEngine(onStage, onCrash, onSlow);
   let dataBack = false;
   let modelBack = null;
   if (held.data) {
