@@ -20,6 +20,7 @@ from .errors import ConfigError, FcnnError
 from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
 from .network import EVALUATION_CHUNK_ROWS
+from .nodes import WeightNode
 from .preprocess import TargetEncoder, resolve_task
 from .samples import TOY_SETS, toy_csv
 from .training import Experiment, TrainingConfig
@@ -347,6 +348,9 @@ class Session:
         for node in network.nodes:
             value = getattr(node, "value", None)
             shape = list(np.shape(value)) if value is not None else []
+            if shape and not isinstance(node, WeightNode):
+                # rows are the mini-batch, or whatever was predicted last: say "batch", not a count
+                shape[0] = "batch"
             nodes.append({"name": node.name, "kind": type(node).__name__, "shape": shape})
         layers = []
         sizes = [network.n_inputs]

@@ -26,6 +26,9 @@ ERROR = tid("error-message")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+SLOW = tid("engine-slow")
+
+
 def train_iris(page, epochs):
     # as the user's own file: the page holds its bytes, to give them to a new worker
     load_file(page, ROOT / "static" / "data" / "iris.csv", target="species")
@@ -33,26 +36,27 @@ def train_iris(page, epochs):
     page.click(tid("train-button"))
 
 
-def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_model(guarded_page, app_server):
-    page = guarded_page
-    open_app(page, app_server)
+def wait_epoch_above(page, epoch):
+    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > {epoch}")
+
+
+def start_a_long_run_after_a_trained_model(page):
+    """Trains a model, then starts a long run (early stopping off, so it cannot end first).
+    Returns what the page held before the run: the preview and a what-if prediction."""
     train_iris(page, epochs=20)
     wait_state(page, "done")
-    prediction = what_if(page)
-    assert prediction.startswith("Predicted species: ")
-    preview = page.text_content(tid("data-preview"))
-
-    # a long second run (early stopping off, so it cannot end first), broken in the middle
+    held = {"preview": page.text_content(tid("data-preview")), "prediction": what_if(page)}
+    assert held["prediction"].startswith("Predicted species: ")
     page.fill(tid("early-stopping"), "0")
     page.fill(tid("epochs"), "100000")
     page.click(tid("train-button"))
-    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > 2")
-    failed = page.evaluate(
-        """() => document.querySelector('script[name=engine]').xworker.sync.simulate_fatal_error()
-                   .then(() => 'no error', (error) => String(error))"""
-    )
-    assert "memory access out of bounds" in failed
+    wait_epoch_above(page, 2)
+    return held
 
+
+def assert_restarted_with_everything_kept(page, held):
+    """Waits for the new engine; checks the message and that nothing the user had is lost
+    and it trains again, without a reload. Returns the message."""
     page.wait_for_function(
         "() => /restarted/.test(document.querySelector('[data-testid=error-message]').textContent)", timeout=120_000
     )
@@ -62,22 +66,32 @@ def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_mod
     assert "your data is loaded again" in message and "last trained model is back" in message
     assert "run in progress was lost" in message and "Press Train" in message
     assert page.locator("script[type=py][name=engine]").count() == 1
-
-    # nothing the user had is lost: the same data on the page, the same model in the engine
-    assert page.text_content(tid("data-preview")) == preview
+    assert page.is_hidden(SLOW)
+    # the same data on the page, the same model in the engine
+    assert page.text_content(tid("data-preview")) == held["preview"]
     assert page.input_value(tid("target-select")) == "species"
-    assert what_if(page) == prediction
+    assert what_if(page) == held["prediction"]
     assert not page.is_disabled(tid("download-model"))
-
-    # and it trains again, in the new worker, without a reload
+    # and it trains again, in the new worker
     page.fill(tid("epochs"), "5")
     page.click(tid("train-button"))
     wait_state(page, "done")
     assert "Trained 5 epochs" in page.text_content(tid("status"))
     assert page.text_content(ERROR) == "" and page.is_hidden(ERROR)
+    return message
 
 
-SLOW = tid("engine-slow")
+def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_model(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    held = start_a_long_run_after_a_trained_model(page)
+    failed = page.evaluate(
+        """() => document.querySelector('script[name=engine]').xworker.sync.simulate_fatal_error()
+                   .then(() => 'no error', (error) => String(error))"""
+    )
+    assert "memory access out of bounds" in failed
+    message = assert_restarted_with_everything_kept(page, held)
+    assert "memory access out of bounds" in message
 
 
 def hang_next_slice(page, seconds):
@@ -86,21 +100,11 @@ def hang_next_slice(page, seconds):
     )
 
 
-def epoch(page):
-    return int(page.text_content(tid("epoch-counter")))
-
-
 def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_page, app_server):
     page = guarded_page
     page.add_init_script("window.fcnnSlowCallMs = 2000")  # the page waits 30 s before it offers a restart
     open_app(page, app_server)
-    train_iris(page, epochs=20)
-    wait_state(page, "done")
-    prediction = what_if(page)
-    page.fill(tid("early-stopping"), "0")
-    page.fill(tid("epochs"), "100000")
-    page.click(tid("train-button"))
-    page.wait_for_function("() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > 2")
+    held = start_a_long_run_after_a_trained_model(page)
 
     # a slice that is slow but answers: the notice shows, then goes by itself, and the run goes on
     hang_next_slice(page, 6)
@@ -108,8 +112,7 @@ def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_p
     text = page.text_content(tid("engine-slow-text"))
     assert "has not answered for" in text and "a training step" in text and "restart the engine" in text
     page.wait_for_selector(SLOW, state="hidden", timeout=30_000)
-    going = epoch(page)
-    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > {going}")
+    wait_epoch_above(page, int(page.text_content(tid("epoch-counter"))))
     assert page.text_content(ERROR) == ""
 
     # a slice that never answers (an endless loop): the user restarts the engine from the notice
@@ -119,20 +122,8 @@ def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_p
         "() => /for [3-9] s/.test(document.querySelector('[data-testid=engine-slow-text]').textContent)"
     )  # the seconds count up while it waits
     page.click(tid("restart-engine"))
-    page.wait_for_function(
-        "() => /restarted/.test(document.querySelector('[data-testid=error-message]').textContent)", timeout=120_000
-    )
-    wait_state(page, "ready")
-    message = page.text_content(ERROR)
-    assert "The engine stopped (it had not answered for" in message and "you restarted it" in message
-    assert "your data is loaded again" in message and "last trained model is back" in message
-    assert page.is_hidden(SLOW)
-    assert page.locator("script[type=py][name=engine]").count() == 1
-    assert what_if(page) == prediction
-    page.fill(tid("epochs"), "5")
-    page.click(tid("train-button"))
-    wait_state(page, "done")
-    assert "Trained 5 epochs" in page.text_content(tid("status"))
+    message = assert_restarted_with_everything_kept(page, held)
+    assert "(it had not answered for" in message and "you restarted it" in message
 
 
 def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(guarded_page, app_server, tmp_path):

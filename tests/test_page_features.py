@@ -243,6 +243,7 @@ def test_network_view_and_gradient_check(guarded_page, app_server):
     train_to_done(page, epochs=2)
     nodes = page.locator(tid("graph-node")).all_text_contents()
     assert any(n.startswith("W1 · WeightNode · 2×8") for n in nodes), nodes
+    assert "X · InputNode · batch×2" in nodes and "linear1 · LinearNode · batch×8" in nodes, nodes
     # topological order: every node after the nodes it reads from, the loss last
     order = [n.split(" · ")[0] for n in nodes]
     for k in (1, 2):

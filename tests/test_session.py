@@ -123,6 +123,12 @@ def test_network_view_lists_nodes_with_shapes_and_caps_edges():
     assert view["sizes"] == [2, 300, 7, 1]
     assert all(len(layer) <= 400 for layer in view["edges"])
     assert any(n["kind"] == "LinearNode" for n in view["nodes"])
+    shapes = {n["name"]: n["shape"] for n in view["nodes"]}
+    assert shapes["W1"] == [2, 300] and shapes["b2"] == [7]
+    # the data nodes' rows are the batch, whichever batch ran last (here the 2-D grid's 30 × 30)
+    assert call(s.grid, 30)["ok"]
+    shapes = {n["name"]: n["shape"] for n in call(s.network_view)["nodes"]}
+    assert shapes["X"] == ["batch", 2] and shapes["linear1"] == ["batch", 300] and shapes["W1"] == [2, 300]
 
 
 def test_grid_for_two_features_only():

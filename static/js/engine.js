@@ -30,7 +30,7 @@ function waitFor(check, intervalMs = 20) {
 }
 
 // onStage(text) names each loading stage as it begins, for the progress indicator.
-// onSlow({name, begun}) when a call has waited SLOW_CALL_MS; onSlow(null) when it answers.
+// onSlow({name, begun}): the call waiting longest, once it has waited SLOW_CALL_MS; onSlow(null) when none is.
 export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSlow = () => {}) {
   onStage("Loading the runtime (PyScript and Pyodide)");
   const script = document.querySelector(WORKER_SELECTOR);
@@ -49,13 +49,16 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     crash = error;
     onCrash(error);
   };
+  // calls waiting longer than SLOW_CALL_MS; the page is shown the one waiting longest
+  const slowCalls = new Set();
+  const tellSlow = () => onSlow([...slowCalls].sort((a, b) => a.begun - b.begun)[0] || null);
   const call = async (name, ...args) => {
     if (!crash) {
       const begun = performance.now();
-      let slow = false;
+      const waiting = { name, begun };
       const timer = setTimeout(() => {
-        slow = true;
-        onSlow({ name, begun });
+        slowCalls.add(waiting);
+        tellSlow();
       }, SLOW_CALL_MS);
       try {
         const text = await api[name](...args);
@@ -73,7 +76,7 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
         fail(error);
       } finally {
         clearTimeout(timer);
-        if (slow && !crash) onSlow(null);
+        if (slowCalls.delete(waiting) && !crash) tellSlow();
       }
     }
     const reason = String(crash.message || crash).split("\n")[0];
