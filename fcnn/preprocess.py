@@ -145,6 +145,16 @@ def _refuse_huge(what, numbers, where):
         )
 
 
+def left_out_by_default(infos):
+    """{name: why} for the columns that are not features unless chosen: text columns with
+    more than MAX_CATEGORIES values, most likely an id or free text, not a category."""
+    return {
+        info.name: f"column {info.name!r} holds {info.n_distinct} different text values, too many to be categories"
+        for info in infos
+        if info.kind == "categorical" and info.n_distinct > MAX_CATEGORIES
+    }
+
+
 def _agree(count, one, many):
     """The verb or pronoun that agrees with ``count``: _agree(1, "has", "have") == "has"."""
     return one if count == 1 else many
@@ -1115,18 +1125,10 @@ def prepare(
 
     left_out = []
     if features is None:
-        features = []
-        for name, info in infos.items():
-            if name == target:
-                continue
-            if info.kind == "categorical" and info.n_distinct > MAX_CATEGORIES:
-                left_out.append(name)
-                notes.append(
-                    f"column {name!r} holds {info.n_distinct} different text values, too many to be categories, "
-                    "so it is left out of the features"
-                )
-                continue
-            features.append(name)
+        why = left_out_by_default(info for name, info in infos.items() if name != target)
+        left_out = list(why)
+        features = [name for name in infos if name != target and name not in why]
+        notes.extend(f"{reason}, so it is left out of the features" for reason in why.values())
         if not features:
             raise DataError("the data has only the target column; add at least one feature column")
     else:

@@ -21,7 +21,7 @@ from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from .model import load_model as _load_model_text
 from .network import EVALUATION_CHUNK_ROWS
 from .nodes import WeightNode
-from .preprocess import TargetEncoder, resolve_task
+from .preprocess import MAX_CATEGORIES, TargetEncoder, left_out_by_default, resolve_task
 from .samples import TOY_SETS, toy_csv
 from .training import Experiment, TrainingConfig
 
@@ -115,13 +115,16 @@ class Session:
         if not usable:
             raise FcnnError("every column of the file is empty; choose a file with values in it")
         self.table, self.table_name, self.columns = table, str(name), columns
+        left_out = left_out_by_default(columns)
         return {
             "name": self.table_name,
             "columns": table.columns,
+            # unchecked in the page's feature list; still a feature if the user checks it
+            "left_out": left_out,
             "column_info": [c.to_dict() for c in columns[:PREVIEW_COLUMNS]],
             "n_rows": table.n_rows,
             "suggested_target": usable[-1].name,
-            "notes": list(table.notes) + mixed_column_notes(table, columns),
+            "notes": list(table.notes) + mixed_column_notes(table, columns) + _left_out_notes(left_out),
             "preview": [row[:PREVIEW_COLUMNS] for row in table.rows[:PREVIEW_ROWS]],
         }
 
@@ -450,6 +453,19 @@ class Session:
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _left_out_notes(left_out):
+    """One sentence for the columns the page does not tick as features (see left_out_by_default)."""
+    if not left_out:
+        return []
+    if len(left_out) == 1:
+        return [f"{next(iter(left_out.values()))}: it looks like an id or free text, so it is not ticked as a feature"]
+    names = ", ".join(map(repr, list(left_out)[:5])) + (", …" if len(left_out) > 5 else "")
+    return [
+        f"{len(left_out)} columns ({names}) hold more than {MAX_CATEGORIES} different text values each, too many "
+        "to be categories: they look like ids or free text, so they are not ticked as features"
+    ]
 
 
 def _size(n_bytes):

@@ -275,6 +275,22 @@ def test_a_huge_value_typed_in_the_what_if_form_is_refused_and_the_model_stays(l
     assert_model_kept(lab)
 
 
+def test_an_id_column_is_not_ticked_as_a_feature_and_training_says_why_if_it_is(lab, page):
+    lines = ["id,size,colour,price"] + [f"row-{i:04d},{i % 9},{'red' if i % 3 else 'blue'},{2 * (i % 9) + 1}" for i in range(150)]
+    assert load_file(page, "with-ids.csv", csv_bytes(lines)) == ""
+    shown = data_state(page)
+    assert shown["features"] == [["id", False], ["size", True], ["colour", True]]
+    assert_notes(shown["notes"], "'id'", "150 different text values", "id or free text", "not ticked")
+    assert "id or free text" in page.text_content(f'{tid("feature-list")} label[for=feature-0]')
+    page.fill(tid("epochs"), "2")
+    assert press_train(page) == ""
+    assert page.locator(tid("what-if-field")).evaluate_all("els => els.map(e => e.name)") == ["size", "colour"]
+    # ticked by the user, it is used if it can be: here it cannot, and Train says what to do
+    page.check(f'{tid("feature-list")} #feature-0')
+    message = press_train(page)
+    assert_says(message, "'id'", "too many", "leave it out of the features")
+
+
 def test_excel_sep_line_names_the_separator(lab, page):
     assert load_file(page, "excel.csv", csv_bytes(["sep=;", "size;price", "1,5;2", "2,5;4", "3,5;5"])) == ""
     shown = data_state(page)

@@ -90,8 +90,7 @@ def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_mod
                    .then(() => 'no error', (error) => String(error))"""
     )
     assert "memory access out of bounds" in failed
-    message = assert_restarted_with_everything_kept(page, held)
-    assert "memory access out of bounds" in message
+    assert_restarted_with_everything_kept(page, held)
 
 
 def hang_next_slice(page, seconds):

@@ -242,3 +242,19 @@ def test_predict_csv_notes_text_values_the_model_never_saw():
     assert "colour holds values the model never saw" in note and "'blue' (2 rows), 'pink' (1 row)" in note
     assert "'red'" not in note  # a known value and a blank (filled as in training) are no news
     assert call(s.predict_csv, "colour,weight\nred,150\n", "new.csv")["notes"] == []
+
+
+def test_ids_and_free_text_are_named_at_load_as_not_ticked_and_left_out_at_train():
+    lines = ["id,note,size,price"] + [f"r{i},said {i * 7},{i % 9},{2 * (i % 9)}" for i in range(130)]
+    s = Session()
+    loaded = call(s.load_csv, "\n".join(lines), "f.csv")
+    assert set(loaded["left_out"]) == {"id", "note"}
+    assert loaded["left_out"]["id"] == "column 'id' holds 130 different text values, too many to be categories"
+    assert loaded["notes"] == [
+        "2 columns ('id', 'note') hold more than 100 different text values each, too many to be categories: "
+        "they look like ids or free text, so they are not ticked as features"
+    ]
+    # Train with every column (features not given) leaves the same columns out, with the same reason
+    started = call(s.start, json.dumps({"target": "price", "epochs": 1}))
+    assert started["features"] == ["size"]
+    assert "column 'note' holds 130 different text values, too many to be categories, so it is left out of the features" in started["notes"]

@@ -34,7 +34,7 @@ const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
 // phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, slowCall: null, restarting: false, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
+const app = { engine: null, slowCall: null, restarting: false, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], leftOut: {}, features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -107,11 +107,12 @@ async function showLoaded(answer, preferredTarget, preferredFeatures) {
   showError("");
   app.hasData = true;
   app.columns = answer.columns;
+  app.leftOut = answer.left_out;
   app.previewRow = answer.preview[0] || null;
   dataPanel.showDataset(answer);
   const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
   dataPanel.showTargetOptions(answer.columns, target);
-  dataPanel.showFeatures(answer.columns, target, preferredFeatures);
+  dataPanel.showFeatures(answer.columns, target, preferredFeatures, answer.left_out);
   // a task chosen for the old data does not carry over to new data (a link's task is put back by applyHash)
   $("task-select").value = "auto";
   await taskView.describeTarget(app.engine, target);
@@ -571,7 +572,7 @@ function wire() {
   });
   $("sample-select").addEventListener("change", (e) => e.target.value && loadSample(e.target.value));
   $("target-select").addEventListener("change", (e) => {
-    dataPanel.showFeatures(app.columns, e.target.value, null);
+    dataPanel.showFeatures(app.columns, e.target.value, null, app.leftOut);
     taskView.describeTarget(app.engine, e.target.value);
   });
   $("task-select").addEventListener("change", taskView.render);

@@ -35,19 +35,23 @@ export function showTargetOptions(columns, selected) {
 // columns after them (a file of thousands of columns) are always used, as the
 // list says: 10,000 checkboxes would take seconds to lay out.
 const FEATURE_BOXES = 200;
-const features = { unlisted: [] };
+const features = { unlisted: [], leftOut: {} };
 
-// `chosen` null means every column.
-export function showFeatures(columns, target, chosen) {
+// `chosen` null means every column but those in `leftOut` ({name: why}: the engine's
+// ids and free text), which are shown unticked with the reason beside them.
+export function showFeatures(columns, target, chosen, leftOut = {}) {
   const candidates = columns.filter((name) => name !== target);
   const wanted = chosen ? new Set(chosen) : null;
-  features.unlisted = candidates.slice(FEATURE_BOXES);
+  features.leftOut = leftOut;
+  features.unlisted = candidates.slice(FEATURE_BOXES).filter((name) => (wanted ? wanted.has(name) : !Object.hasOwn(leftOut, name)));
   const items = candidates.slice(0, FEATURE_BOXES).map((name, index) => {
     const id = `feature-${index}`;
     const box = el("input", null, { type: "checkbox", id, "data-testid": "feature-checkbox" });
     box.value = name;
-    box.checked = !wanted || wanted.has(name);
+    const why = Object.hasOwn(leftOut, name) ? leftOut[name] : null;
+    box.checked = wanted ? wanted.has(name) : !why;
     const label = el("label", name, { for: id });
+    if (why) label.append(el("span", " (an id or free text?)", { class: "hint", title: why }));
     const item = el("div", null, { class: "check" });
     item.append(box, label);
     return item;
@@ -61,7 +65,9 @@ export function showFeatures(columns, target, chosen) {
 export function chosenFeatures() {
   const boxes = [...$("feature-list").querySelectorAll("input[type=checkbox]")];
   const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
-  return chosen.length === boxes.length ? null : [...chosen, ...features.unlisted];
+  // null ("every column") lets the engine leave ids out: not when the user ticked one
+  const tickedLeftOut = chosen.some((name) => Object.hasOwn(features.leftOut, name));
+  return chosen.length === boxes.length && !tickedLeftOut ? null : [...chosen, ...features.unlisted];
 }
 
 // After Train: the task the run trains, its split, and what preparing the data did
