@@ -59,19 +59,15 @@ class Model:
     def predict_output(self, rows):
         """The network's output for raw rows: values in target units (regression),
         or class probabilities (one column per class)."""
-        out = self.network.predict(self._features(rows))
-        if self.task == "regression":
-            out = self.encoder.decode(out[:, 0])[:, None]
-        elif self.task == "binary":
-            out = np.column_stack([1.0 - out[:, 0], out[:, 0]])
-        broken = ~np.isfinite(out).all(axis=1)
+        out = decoded_output(self.network, self.encoder, self._features(rows))
+        broken = ~np.isfinite(out.reshape(len(out), -1)).all(axis=1)
         if broken.any():
             # not a bug to report: the row's values are far outside those trained on
             raise DataError(
                 f"the prediction for row {int(np.argmax(broken)) + 1} is not a finite number: its values are "
                 "far outside those the model was trained on; check them"
             )
-        return out[:, 0] if self.task == "regression" else out
+        return out
 
     def predict(self, rows):
         """Predictions for raw rows: numbers (regression) or class labels."""
@@ -101,6 +97,17 @@ class Model:
 
     def save(self, path):
         pathlib.Path(path).write_text(self.to_json(), encoding="utf-8")
+
+
+def decoded_output(network, encoder, x):
+    """The network's output on scaled rows ``x``, in the user's terms: values in target
+    units (regression, shape (n,)), or class probabilities (one column per class)."""
+    out = network.predict(x)
+    if network.task == "regression":
+        return encoder.decode(out[:, 0])
+    if network.task == "binary":
+        return np.column_stack([1.0 - out[:, 0], out[:, 0]])
+    return out
 
 
 # What to do about a damaged or foreign file, said once for every check below.

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import metrics as fm
 from .errors import ConfigError, FcnnError
-from .model import Model
+from .model import Model, decoded_output
 from .network import TASKS, Network
 from .nodes import ACTIVATIONS
 from .optimizers import OPTIMIZERS, make_optimizer
@@ -210,12 +210,7 @@ class Experiment:
     # -- results -----------------------------------------------------------------------
     def test_output(self):
         """The network's output on the test rows (see Model.predict_output)."""
-        out = self.network.predict(self.data.x_test)
-        if self.task == "regression":
-            return self.data.encoder.decode(out[:, 0])
-        if self.task == "binary":
-            return np.column_stack([1.0 - out[:, 0], out[:, 0]])
-        return out
+        return decoded_output(self.network, self.data.encoder, self.data.x_test)
 
     def test_metrics(self):
         out = self.test_output()
