@@ -498,6 +498,8 @@ def _unseen_category_notes(pipeline, columns, rows):
                 f"it predicts those rows as if {field['name']} were none of the values it knows"
             )
     return notes
+
+
 def _progress(trainer, records):
     """The answer to a slice of training; a clear refusal, with the epochs done, when the loss diverged."""
     answer = {

@@ -4,6 +4,8 @@ The page calls these functions, one short call at a time, so the worker is
 free between slices of training and Stop takes effect at once.
 """
 
+import time
+
 from pyodide.ffi import JsProxy
 
 from fcnn.session import BROWSER_MEMORY_BUDGET, Session
@@ -34,17 +36,6 @@ load_sample = session.load_sample
 sample_names = session.sample_names
 describe_target = session.describe_target
 start = session.start
-_hang_next_train_seconds = 0.0
-
-
-def train_for(milliseconds):
-    global _hang_next_train_seconds
-    if _hang_next_train_seconds:
-        _hang_for(_hang_next_train_seconds)
-        _hang_next_train_seconds = 0.0
-    return session.train_for(milliseconds)
-
-
 step = session.step
 set_learning_rate = session.set_learning_rate
 results = session.results
@@ -65,20 +56,25 @@ def simulate_fatal_error():
     return ctypes.string_at(0xFFFFFF00, 1024)
 
 
+_hang_next_train_seconds = 0.0
+
+
+def train_for(milliseconds):
+    global _hang_next_train_seconds
+    if _hang_next_train_seconds:
+        end = time.monotonic() + _hang_next_train_seconds
+        _hang_next_train_seconds = 0.0
+        while time.monotonic() < end:  # busy, not asleep: the worker answers nothing meanwhile
+            pass
+    return session.train_for(milliseconds)
+
+
 def simulate_hang_next_train(seconds):
-    """Fault injection for tests/test_page_faults.py: the next training slice spins
-    for ``seconds`` without answering, as an endless loop would; the page must
+    """Fault injection for tests/test_page_faults.py: the next training slice (train_for)
+    spins for ``seconds`` without answering, as an endless loop would; the page must
     offer to restart the engine, keeping the user's data and model."""
     global _hang_next_train_seconds
     _hang_next_train_seconds = float(seconds)
-
-
-def _hang_for(seconds):
-    import time
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:  # busy, not asleep: the worker answers nothing meanwhile
-        pass
 
 
 def memory_bytes():
