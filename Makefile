@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 VENDOR_STAMP := static/vendor/.stamp
 PACKAGE_ZIP := static/vendor/fcnn.zip
-FCNN_SOURCES := $(wildcard fcnn/*.py)
+FCNN_SOURCES := $(wildcard fcnn/*.py fcnn/*/*.py)
 
 .PHONY: all vendor serve test unit browser screenshot chromium clean
 

@@ -1,17 +1,17 @@
 """fcnn: a fully connected neural network built as a graph of nodes, on numpy.
 
 The engine (nodes, graph, network, optimizers, trainer, data, preprocess,
-metrics, model) imports nothing from the browser; ``fcnn.session`` is the
-JSON-in/JSON-out face that the browser worker (``fcnn.worker``) exports.
+metrics, model) imports nothing from the browser; ``fcnn.web.session`` is the
+JSON-in/JSON-out face that the browser worker (``fcnn.web.worker``) exports.
 """
 
-from .data import read_csv_text
+from .tables.data import read_csv_text
 from .errors import ConfigError, DataError, FcnnError, GraphError
-from .gradcheck import check_all_node_kinds, gradient_check
-from .graph import backward_pass, forward_pass, topological_sort
-from .model import Model, ModelFileError, load_model
-from .network import Network
-from .nodes import (
+from .engine.gradcheck import check_all_node_kinds, gradient_check
+from .engine.graph import backward_pass, forward_pass, topological_sort
+from .run.model import Model, ModelFileError, load_model
+from .engine.network import Network
+from .engine.nodes import (
     BaseNode,
     BinaryCrossEntropyNode,
     IdentityNode,
@@ -24,8 +24,8 @@ from .nodes import (
     TanhNode,
     WeightNode,
 )
-from .optimizers import SGD, Adam, Momentum
-from .trainer import Trainer
-from .training import Experiment, TrainingConfig
+from .engine.optimizers import SGD, Adam, Momentum
+from .engine.trainer import Trainer
+from .run.training import Experiment, TrainingConfig
 
 __version__ = "0.2.0"

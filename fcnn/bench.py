@@ -22,11 +22,11 @@ import warnings
 
 import numpy as np
 
-from .data import MinMaxScaler, TargetScaler, numeric_matrix, read_csv_text, train_test_split
-from .metrics import r2_score as r2
-from .network import Network
-from .optimizers import SGD, make_optimizer
-from .trainer import Trainer
+from .tables.data import MinMaxScaler, TargetScaler, numeric_matrix, read_csv_text, train_test_split
+from .run.metrics import r2_score as r2
+from .engine.network import Network
+from .engine.optimizers import SGD, make_optimizer
+from .engine.trainer import Trainer
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "static" / "data"
 
@@ -139,7 +139,7 @@ def main(argv=None):
 # -- 3. accuracy side by side ---------------------------------------------------------
 
 def _experiment(table, target, split_seed, seed, **overrides):
-    from .training import Experiment, TrainingConfig
+    from .run.training import Experiment, TrainingConfig
 
     experiment = Experiment(table, TrainingConfig(target, seed=seed, split_seed=split_seed, **overrides))
     experiment.train_for()

@@ -17,11 +17,11 @@ import csv
 import sys
 import time
 
-from .data import read_csv_text
+from .tables.data import read_csv_text
 from .errors import FcnnError
-from .gradcheck import check_all_node_kinds
-from .model import load_model
-from .training import Experiment, TrainingConfig
+from .engine.gradcheck import check_all_node_kinds
+from .run.model import load_model
+from .run.training import Experiment, TrainingConfig
 
 DEFAULTS = TrainingConfig(target="")
 GRADCHECK_TOLERANCE = 1e-5

@@ -228,7 +228,7 @@ def report_page(probe, task, verbose=False):
 
 
 def run_python(source, epochs):
-    from fcnn.session import Session
+    from fcnn.web.session import Session
 
     session = Session()
     config = {"target": "target", "hidden_layers": SETTINGS["hidden"], "activation": SETTINGS["activation"],

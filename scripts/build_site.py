@@ -105,7 +105,7 @@ def collect(root: Path = ROOT) -> dict[str, Path]:
             raise BuildError(f"missing {src}")
         files[rel] = src
 
-    for rel in ("index.html", "pyscript.toml", "manifest.webmanifest", "fcnn/worker.py"):
+    for rel in ("index.html", "pyscript.toml", "manifest.webmanifest", "fcnn/web/worker.py"):
         add(rel)
     # the page's own code, styles, icons and sample data (with its licence and notes)
     for sub in ("static/js", "static/css", "static/data", "static/icons"):

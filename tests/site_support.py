@@ -63,7 +63,7 @@ class StaticServer:
 def source_copy(dest: Path) -> Path:
     """The files build_site reads, copied (static/vendor linked, it is large) so a test can change one."""
     dest.mkdir(parents=True, exist_ok=True)
-    for rel in ("index.html", "pyscript.toml", "manifest.webmanifest", "fcnn/worker.py"):
+    for rel in ("index.html", "pyscript.toml", "manifest.webmanifest", "fcnn/web/worker.py"):
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, dest / rel)
     (dest / "static").mkdir(exist_ok=True)

@@ -1,4 +1,4 @@
-"""The bad-input matrix, at the engine's face for the page (fcnn.session).
+"""The bad-input matrix, at the engine's face for the page (fcnn.web.session).
 
 Each case: the answer is a clear message (what is wrong and what to do), or
 the data loads with a note saying what was done; and whatever was loaded and
@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from fcnn.session import Session
+from fcnn.web.session import Session
 
 GOOD = "size,rooms,price\n" + "\n".join(f"{20 + i},{i % 5},{100 + 3 * i}" for i in range(40)) + "\n"
 

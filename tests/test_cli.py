@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from fcnn.cli import main
-from fcnn.model import load_model
+from fcnn.run.model import load_model
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "static" / "data"

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcnn.data import (
+from fcnn.tables.data import (
     MinMaxScaler,
     TargetScaler,
     Table,
@@ -16,7 +16,6 @@ from fcnn.data import (
     is_missing,
     numeric_matrix,
     parse_number,
-    r2_score,
     read_csv_text,
     sniff_delimiter,
     sort_labels,
@@ -462,11 +461,6 @@ def test_split_keeps_one_row_on_each_side():
     with pytest.raises(DataError, match="at least 2 rows"):
         train_test_split(1, 0.3, np.random.default_rng(0))
 
-
-def test_r2_score_is_still_importable_from_data():
-    y = np.array([1.0, 2.0, 3.0, 4.0])
-    assert r2_score(y, y) == 1.0
-    assert r2_score(y, y + 1) == pytest.approx(1 - 4 / 5)
 
 
 def test_the_sample_files_read_cleanly():

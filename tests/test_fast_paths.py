@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import fcnn.data as data
-import fcnn.preprocess as preprocess
-from fcnn.data import Table, infer_columns, is_missing, parse_number, read_csv_text, sniff_delimiter
+import fcnn.tables.data as data
+import fcnn.tables.preprocess as preprocess
+from fcnn.tables.data import Table, infer_columns, is_missing, parse_number, read_csv_text, sniff_delimiter
 from fcnn.errors import DataError
-from fcnn.preprocess import ClassTarget, FeaturePipeline, RegressionTarget, prepare
-from fcnn.session import Session
+from fcnn.tables.preprocess import ClassTarget, FeaturePipeline, RegressionTarget, prepare
+from fcnn.web.session import Session
 
 TRICKY_CELLS = ["1e3", " 2 ", "+1", "-0", "inf", "-inf", "nan", "-nan", "NaN", "NA", "", "?", "1_000", "1,000",
                 "١٢", "0x10", ".5", "5.", "1e400", "red"]

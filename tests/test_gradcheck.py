@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcnn.gradcheck import check_all_node_kinds, check_node, demo_batch, gradient_check
-from fcnn.network import Network
-from fcnn.nodes import InputNode, LinearNode, MseNode, WeightNode
+from fcnn.engine.gradcheck import check_all_node_kinds, check_node, demo_batch, gradient_check
+from fcnn.engine.network import Network
+from fcnn.engine.nodes import InputNode, LinearNode, MseNode, WeightNode
 
 TOLERANCE = 1e-5
 ALL_KINDS = {"WeightNode", "LinearNode", "SigmoidNode", "TanhNode", "ReluNode", "IdentityNode",

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 from fcnn.errors import GraphError
-from fcnn.graph import topological_sort
-from fcnn.network import Network
-from fcnn.nodes import BaseNode, InputNode, LinearNode, MseNode, SigmoidNode, WeightNode
+from fcnn.engine.graph import topological_sort
+from fcnn.engine.network import Network
+from fcnn.engine.nodes import BaseNode, InputNode, LinearNode, MseNode, SigmoidNode, WeightNode
 
 
 def names(nodes):

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from fcnn.metrics import (
+from fcnn.run.metrics import (
     accuracy,
     class_probabilities,
     classification_metrics,

@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from fcnn.data import read_csv_text
-from fcnn.model import ModelFileError, load_model
-from fcnn.training import Experiment, TrainingConfig
+from fcnn.tables.data import read_csv_text
+from fcnn.run.model import ModelFileError, load_model
+from fcnn.run.training import Experiment, TrainingConfig
 
 CSV = "\n".join(
     ["size,colour,rooms,price"]

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from fcnn.graph import backward_pass, forward_pass, topological_sort
-from fcnn.nodes import InputNode, LinearNode, MseNode, SigmoidNode, WeightNode
+from fcnn.engine.graph import backward_pass, forward_pass, topological_sort
+from fcnn.engine.nodes import InputNode, LinearNode, MseNode, SigmoidNode, WeightNode
 
 
 def loss_of(nodes, loss):

@@ -15,8 +15,8 @@ import pathlib
 import numpy as np
 import pytest
 
-from fcnn.network import Network
-from fcnn.session import BROWSER_MEMORY_BUDGET
+from fcnn.engine.network import Network
+from fcnn.web.session import BROWSER_MEMORY_BUDGET
 from page_actions import load_file, open_app, tid, wait_state
 from page_lab import what_if
 

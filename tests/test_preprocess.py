@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcnn.data import infer_columns, read_csv_text, train_test_split
+from fcnn.tables.data import infer_columns, read_csv_text, train_test_split
 from fcnn.errors import ConfigError, DataError
-from fcnn.preprocess import (
+from fcnn.tables.preprocess import (
     MAX_CATEGORIES,
     ClassTarget,
     FeaturePipeline,

@@ -7,9 +7,9 @@ import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from fcnn.data import read_csv_text
+from fcnn.tables.data import read_csv_text
 from fcnn.errors import FcnnError
-from fcnn.training import Experiment, TrainingConfig
+from fcnn.run.training import Experiment, TrainingConfig
 
 cells = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda v: f"{v:.4g}"),

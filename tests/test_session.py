@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from fcnn import load_model
-from fcnn.samples import TOY_SETS, toy_csv
-from fcnn.session import Session
-from fcnn.training import Experiment, TrainingConfig
-from fcnn.data import read_csv_text
+from fcnn.run.samples import TOY_SETS, toy_csv
+from fcnn.web.session import Session
+from fcnn.run.training import Experiment, TrainingConfig
+from fcnn.tables.data import read_csv_text
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "static" / "data"
 

@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-import fcnn.session as session_module
-from fcnn.network import Network
-from fcnn.session import Session
+import fcnn.web.session as session_module
+from fcnn.engine.network import Network
+from fcnn.web.session import Session
 
 
 def call(method, *args):

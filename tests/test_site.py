@@ -57,7 +57,7 @@ def built_site(tmp_path_factory):
 def test_site_holds_exactly_the_files_the_page_needs(built_site):
     files = site_files(built_site)
     needed = {
-        "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/worker.py",
+        "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/web/worker.py",
         "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
         "static/js/offline.js", "static/js/pyodide-start.mjs",
         "static/vendor/fcnn.zip",
@@ -81,7 +81,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
     for path in files:
         assert not path.startswith(("tests/", "scripts/", "dist/", ".")), path
         assert not re.search(r"(micropip|packaging)-.*\.whl$|/pyodide\.js$|\.stamp$|\.map$", path), path
-    assert [f for f in files if f.startswith("fcnn/")] == ["fcnn/worker.py"]
+    assert [f for f in files if f.startswith("fcnn/")] == ["fcnn/web/worker.py"]
 
 
 def test_every_file_the_page_and_config_name_is_in_the_site(built_site):
@@ -115,7 +115,7 @@ def test_build_version_changes_with_any_file_and_only_then(tmp_path):
     assert (tmp_path / "a" / "sw.js").read_bytes() == (tmp_path / "b" / "sw.js").read_bytes()
 
     versions = {first["version"]}
-    for rel in ("static/css/app.css", "fcnn/worker.py", "static/data/boston.csv"):
+    for rel in ("static/css/app.css", "fcnn/web/worker.py", "static/data/boston.csv"):
         with open(src / rel, "a") as f:
             f.write("\n")
         versions.add(build_site.build(tmp_path / "a", root=src, quiet=True)["version"])

@@ -5,13 +5,13 @@ import json
 import numpy as np
 import pytest
 
-from fcnn.data import read_csv_text
+from fcnn.tables.data import read_csv_text
 from fcnn.errors import ConfigError
-from fcnn.network import Network
-from fcnn.optimizers import SGD, Adam, Momentum
-from fcnn.session import Session
-from fcnn.trainer import Trainer
-from fcnn.training import Experiment, TrainingConfig
+from fcnn.engine.network import Network
+from fcnn.engine.optimizers import SGD, Adam, Momentum
+from fcnn.web.session import Session
+from fcnn.engine.trainer import Trainer
+from fcnn.run.training import Experiment, TrainingConfig
 
 
 def make_csv(n=200, scale=1.0, seed=3):

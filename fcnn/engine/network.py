@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .graph import backward_pass, compile_passes, forward_pass, topological_sort
 from .nodes import (
     ACTIVATIONS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import FcnnError
+from ..errors import FcnnError
 
 DEFAULT_ROWS = 300
 

@@ -11,14 +11,14 @@ from dataclasses import asdict, dataclass, field, fields
 import numpy as np
 
 from . import metrics as fm
-from .errors import ConfigError, FcnnError
+from ..errors import ConfigError, FcnnError
 from .model import Model, decoded_output
-from .network import TASKS, Network
-from .nodes import ACTIVATIONS
-from .optimizers import OPTIMIZERS, make_optimizer
-from .preprocess import prepare, stratified_split
-from .data import train_test_split
-from .trainer import Trainer
+from ..engine.network import TASKS, Network
+from ..engine.nodes import ACTIVATIONS
+from ..engine.optimizers import OPTIMIZERS, make_optimizer
+from ..tables.preprocess import prepare, stratified_split
+from ..tables.data import train_test_split
+from ..engine.trainer import Trainer
 
 MAX_LAYERS = 10
 MAX_UNITS = 512

@@ -15,9 +15,9 @@ import pathlib
 
 import numpy as np
 
-from .errors import DataError, FcnnError
-from .network import Network
-from .preprocess import FeaturePipeline, TargetEncoder
+from ..errors import DataError, FcnnError
+from ..engine.network import Network
+from ..tables.preprocess import FeaturePipeline, TargetEncoder
 
 FORMAT = "fcnn-model"
 VERSION = 1

@@ -15,15 +15,15 @@ from collections import Counter
 
 import numpy as np
 
-from .data import TASKS, explain_task, infer_columns, is_missing, mixed_column_notes, read_csv_text
-from .errors import ConfigError, FcnnError
-from .gradcheck import check_all_node_kinds, demo_batch, gradient_check
-from .model import load_model as _load_model_text
-from .network import EVALUATION_CHUNK_ROWS
-from .nodes import WeightNode
-from .preprocess import MAX_CATEGORIES, TargetEncoder, left_out_by_default, resolve_task
-from .samples import TOY_SETS, toy_csv
-from .training import Experiment, TrainingConfig
+from ..tables.data import TASKS, explain_task, infer_columns, is_missing, mixed_column_notes, read_csv_text
+from ..errors import ConfigError, FcnnError
+from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
+from ..run.model import load_model as _load_model_text
+from ..engine.network import EVALUATION_CHUNK_ROWS
+from ..engine.nodes import WeightNode
+from ..tables.preprocess import MAX_CATEGORIES, TargetEncoder, left_out_by_default, resolve_task
+from ..run.samples import TOY_SETS, toy_csv
+from ..run.training import Experiment, TrainingConfig
 
 MAX_RESULT_ROWS = 10_000
 PREVIEW_ROWS = 20
@@ -98,7 +98,7 @@ class Session:
 
     @_answer
     def load_sample(self, name, seed=0):
-        """Generate a 2-D toy data set (see fcnn.samples) and load it as the table."""
+        """Generate a 2-D toy data set (see fcnn.run.samples) and load it as the table."""
         text, target = toy_csv(str(name), seed=int(seed))
         answer = self._load_table(text, f"{name}.csv")
         answer["suggested_target"] = target

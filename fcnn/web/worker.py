@@ -8,7 +8,7 @@ import time
 
 from pyodide.ffi import JsProxy
 
-from fcnn.session import BROWSER_MEMORY_BUDGET, Session
+from fcnn.web.session import BROWSER_MEMORY_BUDGET, Session
 
 session = Session(memory_budget=BROWSER_MEMORY_BUDGET)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .errors import GraphError
+from ..errors import GraphError
 
 
 def connected_nodes(nodes):

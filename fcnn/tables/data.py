@@ -11,7 +11,7 @@ in ``Table.notes`` for the page to show.
 
 ``infer_columns`` then says what each column holds (numbers, categories, or
 nothing) and ``detect_task`` what kind of model a target column calls for.
-Turning cells into network inputs is the job of ``fcnn.preprocess``.
+Turning cells into network inputs is the job of ``fcnn.tables.preprocess``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from operator import methodcaller
 
 import numpy as np
 
-from .errors import DataError
-from .metrics import r2_score  # noqa: F401 - re-exported: it lived here before fcnn.metrics
+from ..errors import DataError
 
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -892,7 +891,7 @@ def numeric_matrix(table, columns):
     """The named columns of ``table`` as a float matrix (rows × columns).
 
     Every cell must be a finite number: raises DataError naming the column
-    and line of the first cell that is not (``fcnn.preprocess`` is the
+    and line of the first cell that is not (``fcnn.tables.preprocess`` is the
     pipeline that handles missing values and text columns).
     """
     missing = [c for c in columns if c not in table.columns]

@@ -42,7 +42,7 @@ from .data import (
     sort_labels,
     train_test_split,
 )
-from .errors import ConfigError, DataError
+from ..errors import ConfigError, DataError
 
 SCALINGS = ("standard", "minmax", "none")
 MISSING_POLICIES = ("impute", "drop")
