@@ -5,7 +5,7 @@ metrics, model) imports nothing from the browser; ``fcnn.web.session`` is the
 JSON-in/JSON-out face that the browser worker (``fcnn.web.worker``) exports.
 """
 
-from .tables.data import read_csv_text
+from .tables import read_csv_text
 from .errors import ConfigError, DataError, FcnnError, GraphError
 from .engine.gradcheck import check_all_node_kinds, gradient_check
 from .engine.graph import backward_pass, forward_pass, topological_sort

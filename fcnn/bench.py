@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from .tables.data import MinMaxScaler, TargetScaler, numeric_matrix, read_csv_text, train_test_split
+from .tables import MinMaxScaler, TargetScaler, numeric_matrix, read_csv_text, train_test_split
 from .run.metrics import r2_score as r2
 from .engine.network import Network
 from .engine.optimizers import SGD, make_optimizer

@@ -17,7 +17,7 @@ import csv
 import sys
 import time
 
-from .tables.data import read_csv_text
+from .tables import read_csv_text
 from .errors import FcnnError
 from .engine.gradcheck import check_all_node_kinds
 from .run.model import load_model

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import DataError, FcnnError
 from ..engine.network import Network
-from ..tables.preprocess import FeaturePipeline, TargetEncoder
+from ..tables import FeaturePipeline, TargetEncoder
 
 FORMAT = "fcnn-model"
 VERSION = 1

@@ -16,8 +16,8 @@ from .model import Model, decoded_output
 from ..engine.network import TASKS, Network
 from ..engine.nodes import ACTIVATIONS
 from ..engine.optimizers import OPTIMIZERS, make_optimizer
-from ..tables.preprocess import prepare, stratified_split
-from ..tables.data import train_test_split
+from ..tables import prepare, stratified_split
+from ..tables import train_test_split
 from ..engine.trainer import Trainer
 
 MAX_LAYERS = 10

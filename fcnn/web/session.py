@@ -15,13 +15,13 @@ from collections import Counter
 
 import numpy as np
 
-from ..tables.data import TASKS, explain_task, infer_columns, is_missing, mixed_column_notes, read_csv_text
+from ..tables import TASKS, explain_task, infer_columns, is_missing, mixed_column_notes, read_csv_text
 from ..errors import ConfigError, FcnnError
 from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from ..run.model import load_model as _load_model_text
 from ..engine.network import EVALUATION_CHUNK_ROWS
 from ..engine.nodes import WeightNode
-from ..tables.preprocess import MAX_CATEGORIES, TargetEncoder, left_out_by_default, resolve_task
+from ..tables import MAX_CATEGORIES, TargetEncoder, left_out_by_default, resolve_task
 from ..run.samples import TOY_SETS, toy_csv
 from ..run.training import Experiment, TrainingConfig
 

@@ -11,7 +11,7 @@ import pytest
 from fcnn.cli import main
 from fcnn.run.model import load_model
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "static" / "data"
 BOSTON = DATA / "boston.csv"
 SEED_ARGS = ["--target", "MEDV", "--hidden", "8", "--epochs", "500", "--batch-size", "8", "--lr", "0.0008", "--seed", "20"]

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from fcnn.tables.data import read_csv_text
+from fcnn.tables import read_csv_text
 from fcnn.errors import FcnnError
 from fcnn.run.training import Experiment, TrainingConfig
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from fcnn.tables.data import read_csv_text
+from fcnn.tables import read_csv_text
 from fcnn.errors import ConfigError
 from fcnn.engine.network import Network
 from fcnn.engine.optimizers import SGD, Adam, Momentum

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from fcnn.tables.data import read_csv_text
+from fcnn.tables import read_csv_text
 from fcnn.run.model import ModelFileError, load_model
 from fcnn.run.training import Experiment, TrainingConfig
 

@@ -10,9 +10,9 @@ from fcnn import load_model
 from fcnn.run.samples import TOY_SETS, toy_csv
 from fcnn.web.session import Session
 from fcnn.run.training import Experiment, TrainingConfig
-from fcnn.tables.data import read_csv_text
+from fcnn.tables import read_csv_text
 
-DATA = pathlib.Path(__file__).resolve().parent.parent / "static" / "data"
+DATA = pathlib.Path(__file__).resolve().parents[2] / "static" / "data"
 
 
 def call(method, *args):

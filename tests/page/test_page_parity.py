@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from fcnn import load_model
-from fcnn.tables.data import read_csv_text
+from fcnn.tables import read_csv_text
 from fcnn.run.training import Experiment, TrainingConfig
 from made_up_data import write_csv
 from page_actions import load_file, open_app, tid, wait_state, wait_text

@@ -23,7 +23,7 @@ from page_lab import what_if
 pytestmark = pytest.mark.browser
 
 ERROR = tid("error-message")
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 SLOW = tid("engine-slow")

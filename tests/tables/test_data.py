@@ -466,7 +466,7 @@ def test_split_keeps_one_row_on_each_side():
 def test_the_sample_files_read_cleanly():
     import pathlib
 
-    folder = pathlib.Path(__file__).resolve().parent.parent / "static" / "data"
+    folder = pathlib.Path(__file__).resolve().parents[2] / "static" / "data"
     for path in sorted(folder.glob("*.csv")):
         table = read_csv_text(path.read_bytes())
         assert table.has_header and table.notes == [] and table.encoding == "utf-8", path.name
