@@ -5,22 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcnn.tables.data import (
-    MinMaxScaler,
-    TargetScaler,
-    Table,
-    detect_task,
-    first_row_is_header,
-    infer_column,
-    infer_columns,
-    is_missing,
-    numeric_matrix,
-    parse_number,
-    read_csv_text,
-    sniff_delimiter,
-    sort_labels,
-    train_test_split,
-)
+from fcnn.tables.cells import is_missing, parse_number, sort_labels
+from fcnn.tables.columns import infer_column, infer_columns
+from fcnn.tables.header import first_row_is_header
+from fcnn.tables.records import sniff_delimiter
+from fcnn.tables.scalers import MinMaxScaler, TargetScaler, numeric_matrix
+from fcnn.tables.split import train_test_split
+from fcnn.tables.table import Table, read_csv_text
+from fcnn.tables.task import detect_task
 from fcnn.errors import DataError
 
 

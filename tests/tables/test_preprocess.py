@@ -5,19 +5,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcnn.tables.data import infer_columns, read_csv_text, train_test_split
 from fcnn.errors import ConfigError, DataError
-from fcnn.tables.preprocess import (
-    MAX_CATEGORIES,
-    ClassTarget,
-    FeaturePipeline,
-    PreparedData,
-    RegressionTarget,
-    TargetEncoder,
-    prepare,
-    resolve_task,
-    stratified_split,
-)
+from fcnn.tables.columns import infer_columns
+from fcnn.tables.feature_columns import MAX_CATEGORIES
+from fcnn.tables.features import FeaturePipeline
+from fcnn.tables.prepare import PreparedData, prepare
+from fcnn.tables.split import stratified_split, train_test_split
+from fcnn.tables.table import read_csv_text
+from fcnn.tables.targets import ClassTarget, RegressionTarget, TargetEncoder
+from fcnn.tables.task import resolve_task
 
 
 def pipeline_for(text, features, rows=None, **kwargs):
