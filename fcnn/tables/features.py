@@ -269,7 +269,7 @@ class FeaturePipeline:
         if columns is not None:
             columns = list(columns)
             self._refuse_absent_columns(columns)
-        typed = self._typed_columns(rows, columns, line_numbers)
+        typed = _typed_columns(rows, columns, self.input_names, line_numbers)
         return self.transform_columns(typed, np.arange(len(rows), dtype=np.int64))
 
     def _refuse_absent_columns(self, columns):
@@ -299,33 +299,8 @@ class FeaturePipeline:
         """{column: missing cells} over ``rows`` (laid out as in transform_rows), for columns with any."""
         self._require_fit()
         rows = list(rows)
-        typed = self._typed_columns(rows, None if columns is None else list(columns), None)
+        typed = _typed_columns(rows, None if columns is None else list(columns), self.input_names, None)
         return self.count_missing_in_columns(typed, np.arange(len(rows), dtype=np.int64))
-
-    def _typed_columns(self, rows, columns, line_numbers):
-        """{input name: Column of its cell in each row} for rows laid out as transform_rows describes."""
-        layout = columns if columns is not None else self.input_names
-        where = {name: i for i, name in enumerate(layout)}
-        positions = {column.name: where[column.name] for column in self._columns}
-        cells = {name: [] for name in positions}
-        for k, row in enumerate(rows):
-            if isinstance(row, Mapping):
-                for name in positions:
-                    cells[name].append(row.get(name))
-                continue
-            if len(row) != len(layout):
-                if columns is None:
-                    raise DataError(
-                        f"row {k + 1} has {plural(len(row), 'value')} but the model takes "
-                        f"{plural(len(layout), 'input')} ({', '.join(layout)}); give one value per input"
-                    )
-                raise DataError(
-                    f"row {k + 1} has {plural(len(row), 'value')} but there are {plural(len(layout), 'column')}; "
-                    "give one value per column"
-                )
-            for name, position in positions.items():
-                cells[name].append(row[position])
-        return {name: Column(name, values, lines=line_numbers) for name, values in cells.items()}
 
     # -- saving ----------------------------------------------------------
 
@@ -375,3 +350,29 @@ class FeaturePipeline:
         pipeline.input_names = names
         pipeline.notes, pipeline.fit_report = [], None
         return pipeline
+
+
+def _typed_columns(rows, columns, input_names, line_numbers):
+    """{input name: Column of its cell in each row} for rows laid out as transform_rows describes."""
+    layout = columns if columns is not None else input_names
+    where = {name: i for i, name in enumerate(layout)}
+    positions = {name: where[name] for name in input_names}
+    cells = {name: [] for name in positions}
+    for k, row in enumerate(rows):
+        if isinstance(row, Mapping):
+            for name in positions:
+                cells[name].append(row.get(name))
+            continue
+        if len(row) != len(layout):
+            if columns is None:
+                raise DataError(
+                    f"row {k + 1} has {plural(len(row), 'value')} but the model takes "
+                    f"{plural(len(layout), 'input')} ({', '.join(layout)}); give one value per input"
+                )
+            raise DataError(
+                f"row {k + 1} has {plural(len(row), 'value')} but there are {plural(len(layout), 'column')}; "
+                "give one value per column"
+            )
+        for name, position in positions.items():
+            cells[name].append(row[position])
+    return {name: Column(name, values, lines=line_numbers) for name, values in cells.items()}

@@ -116,21 +116,11 @@ class PreparedData:
         return getattr(self.encoder, "classes", None)
 
 
-def prepare(
-    table,
-    target,
-    features=None,
-    task=None,
-    scaling="standard",
-    missing="impute",
-    test_fraction=0.3,
-    seed=20,
-    columns_info=None,
-):
+def prepare(table, target, features=None, task=None, scaling="standard", missing="impute", test_fraction=0.3,
+            seed=20, columns_info=None):
     """Split a table and turn it into training and test arrays; returns PreparedData.
 
-    table: a Table (``read_csv_text``).
-    target: the column to predict.
+    table: a Table (``read_csv_text``); target: the column to predict.
     features: the columns to predict from; None means every other column,
         except those with no values and text columns with more than
         MAX_CATEGORIES values (ids, free text), each left out with a note.
@@ -139,24 +129,16 @@ def prepare(
     scaling, missing: as ``FeaturePipeline``.
     test_fraction: the share of rows to test on, 0 < f < 1.
     seed: an int, or a numpy Generator to draw the split from (it is advanced).
-    columns_info: ``infer_columns(table)`` if already computed (saves a pass
-        over the table); None computes it.
+    columns_info: ``infer_columns(table)`` if already computed; None computes it.
 
-    Steps: rows without a target are dropped (and, with missing="drop", rows
-    missing a feature); the rest are split, stratified by class for
-    classification (``stratified_split``) and shuffled for regression
-    (``train_test_split``); the feature pipeline and a regression target's
-    scaling are fitted on the training rows; class labels come from all rows
-    kept.
+    The steps are the module docstring's; the split is ``stratified_split``
+    for classification, ``train_test_split`` for regression.
     """
     fraction = _checked_fraction(test_fraction)
     if table.n_rows < 2:
-        raise DataError(
-            f"the data has {plural(table.n_rows, 'row')}; at least 2 rows are needed to train and test, so add rows of data"
-        )
-    infos = {info.name: info for info in (columns_info if columns_info is not None else infer_columns(table))}
-    if target not in infos:
-        raise ConfigError(f"the data has no column {target!r}; choose the target from: {', '.join(table.columns)}")
+        raise DataError(f"the data has {plural(table.n_rows, 'row')}; at least 2 rows are needed to train and test, "
+                        "so add rows of data")
+    infos = _column_infos(table, target, columns_info)
     task = resolve_task(task, infos[target])
     notes = list(table.notes)
     features, left_out = _chosen_features(infos, target, features, notes)
@@ -164,15 +146,33 @@ def prepare(
     columns = {name: table.column_named(name) for name in pipeline.input_names}
     target_column = table.column_named(target)
     kept, no_target, incomplete = _usable_rows(target_column, columns, missing, notes)
-
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     encoder = TargetEncoder.for_task(task, target)
     train_rows, test_rows, class_counts = _split(encoder, target_column, kept, fraction, rng, notes)
-
     pipeline.fit_columns(columns, train_rows)
-    x_train = pipeline.transform_columns(columns, train_rows)
-    x_test = pipeline.transform_columns(columns, test_rows)
-    if task == "regression":
+    x_train, x_test = (pipeline.transform_columns(columns, rows) for rows in (train_rows, test_rows))
+    y_train, y_test, target_train, target_test = _targets(encoder, target_column, train_rows, test_rows)
+    notes.extend(note for note in pipeline.notes if note not in notes)
+    imputed = _imputed(pipeline, columns, (train_rows, test_rows), notes) if missing == "impute" else {}
+    fitted = pipeline.fit_report
+    preparation = PreparationReport(
+        task=task, target=target, features=list(pipeline.input_names), input_names=list(pipeline.output_names),
+        scaling=scaling, missing=missing, n_rows=table.n_rows, n_used=int(len(kept)), n_train=int(len(train_rows)),
+        n_test=int(len(test_rows)), dropped_missing_target=int(len(no_target)),
+        dropped_missing_features=int(len(incomplete)), imputed_cells=imputed, fill_values=dict(fitted.fill_values),
+        dropped_columns=left_out + list(fitted.dropped_columns), constant_columns=list(fitted.constant_columns),
+        class_counts=class_counts, notes=notes,
+    )
+    return PreparedData(
+        task=task, target=target, features=list(pipeline.input_names), x_train=x_train, x_test=x_test,
+        y_train=y_train, y_test=y_test, target_train=target_train, target_test=target_test,
+        train_rows=train_rows, test_rows=test_rows, pipeline=pipeline, encoder=encoder, preparation=preparation,
+    )
+
+
+def _targets(encoder, target_column, train_rows, test_rows):
+    """(y_train, y_test, target_train, target_test), the regression scaling fitted on the training rows."""
+    if encoder.task == "regression":
         encoder.fit_column(target_column, train_rows)
         target_train = encoder.column_values(target_column, train_rows)
         target_test = encoder.column_values(target_column, test_rows)
@@ -181,30 +181,29 @@ def prepare(
         target_test = encoder.encode_column(target_column, test_rows)
     y_train = encoder.encode_column(target_column, train_rows)
     y_test = encoder.encode_column(target_column, test_rows)
+    return y_train, y_test, target_train, target_test
 
+
+def _imputed(pipeline, columns, row_sets, notes):
+    """{column: cells filled} over the row sets, with a note when there are any."""
     imputed = Counter()
-    if missing == "impute":
-        for rows in (train_rows, test_rows):
-            imputed.update(pipeline.count_missing_in_columns(columns, rows))
-    notes.extend(note for note in pipeline.notes if note not in notes)
+    for rows in row_sets:
+        imputed.update(pipeline.count_missing_in_columns(columns, rows))
     if imputed:
         notes.append(
             "missing values were filled in ("
             + ", ".join(f"{name!r}: {plural(count, 'cell')}" for name, count in imputed.items())
             + ") with the training rows' median (numbers) or most frequent value (text)"
         )
-    fitted = pipeline.fit_report
-    preparation = PreparationReport(
-        task, target, list(pipeline.input_names), list(pipeline.output_names), scaling, missing,
-        table.n_rows, int(len(kept)), int(len(train_rows)), int(len(test_rows)), int(len(no_target)),
-        int(len(incomplete)), dict(imputed), dict(fitted.fill_values), left_out + list(fitted.dropped_columns),
-        list(fitted.constant_columns), class_counts, notes,
-    )
-    return PreparedData(
-        task=task, target=target, features=list(pipeline.input_names), x_train=x_train, x_test=x_test,
-        y_train=y_train, y_test=y_test, target_train=target_train, target_test=target_test,
-        train_rows=train_rows, test_rows=test_rows, pipeline=pipeline, encoder=encoder, preparation=preparation,
-    )
+    return dict(imputed)
+
+
+def _column_infos(table, target, columns_info):
+    """{name: ColumnInfo} of the table's columns; ConfigError when none is ``target``."""
+    infos = {info.name: info for info in (columns_info if columns_info is not None else infer_columns(table))}
+    if target not in infos:
+        raise ConfigError(f"the data has no column {target!r}; choose the target from: {', '.join(table.columns)}")
+    return infos
 
 
 def _checked_fraction(test_fraction):

@@ -160,9 +160,7 @@ def read_csv_text(source, header=None):
     data, data_spans = (records[1:], spans[1:]) if has_header else (records, spans)
     width = len(columns)
     if list(map(len, data)).count(width) != len(data):  # one pass in C; the loop finds the row
-        for record, (start, end) in zip(data, data_spans):
-            if len(record) != width:
-                raise DataError(ragged_message(record, start, end, width, has_header, spans[0][0], delimiter))
+        _refuse_ragged(data, data_spans, width, has_header, spans[0][0], delimiter)
     if not data:
         raise DataError("the file has a header row but no data rows; add rows of data below the header")
     refuse_unclosed_quote(text, data, data_spans)
@@ -170,15 +168,15 @@ def read_csv_text(source, header=None):
     if delimiter != ",":
         notes.append(f"the values are separated by {DELIMITER_NAMES[delimiter]}s")
         notes.extend(read_decimal_commas(columns, data))
-    return Table(
-        columns=columns,
-        rows=data,
-        line_numbers=[start for start, _ in data_spans],
-        delimiter=delimiter,
-        has_header=has_header,
-        encoding=encoding,
-        notes=notes,
-    )
+    return Table(columns=columns, rows=data, line_numbers=[start for start, _ in data_spans], delimiter=delimiter,
+                 has_header=has_header, encoding=encoding, notes=notes)
+
+
+def _refuse_ragged(data, data_spans, width, has_header, first_line, delimiter):
+    """DataError naming the first record whose field count is not ``width``."""
+    for record, (start, end) in zip(data, data_spans):
+        if len(record) != width:
+            raise DataError(ragged_message(record, start, end, width, has_header, first_line, delimiter))
 
 
 def _has_header(records, delimiter):

@@ -9,6 +9,7 @@ thousands separators, line endings, blank lines, spaces.
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -323,3 +324,51 @@ def test_session_takes_a_files_bytes_and_its_column_kinds_once():
     assert any("Latin-1" in note for note in answer["notes"])
     assert [c.name for c in session.columns] == ["name", "città", "n"]
     assert infer_columns(session.table) == session.columns
+
+
+# ---------------------------------------------------------------------------
+# typed columns: a table's columns, against the same cells typed one by one
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("missing", ["impute", "drop"])
+def test_transforming_a_tables_typed_columns_is_transforming_its_rows_cell_by_cell(seed, missing):
+    table = read_csv_text(tricky_csv(seed))
+    rows = np.arange(0, table.n_rows, 2)
+    pipeline = FeaturePipeline(infer_columns(table), ["x1", "x2", "x3", "label"], missing=missing).fit(table, rows)
+    cells = [table.rows[i] for i in rows.tolist()]
+    lines = [table.line_numbers[i] for i in rows.tolist()]
+    try:
+        fast = pipeline.transform_table(table, rows)
+    except DataError as error:
+        with pytest.raises(DataError, match=f"^{re.escape(str(error))}$"):
+            pipeline.transform_rows(cells, columns=table.columns, line_numbers=lines)
+        return
+    np.testing.assert_array_equal(fast, pipeline.transform_rows(cells, columns=table.columns, line_numbers=lines))
+    counted = pipeline.count_missing_in_table(table, rows)
+    assert counted == pipeline.count_missing(cells, columns=table.columns)
+
+
+@pytest.mark.parametrize("name", ["label", "y"])
+def test_encoding_a_tables_typed_target_column_is_encoding_its_cells(name):
+    table = read_csv_text(tricky_csv(3))
+    column = table.column_named(name)
+    rows = np.flatnonzero(~column.missing)
+    cells = [table.rows[i][table.column_index(name)] for i in rows.tolist()]
+    task = "multiclass" if name == "label" else "regression"
+    by_column = ClassTarget(task, name) if name == "label" else RegressionTarget(name)
+    by_cells = ClassTarget(task, name) if name == "label" else RegressionTarget(name)
+    by_column.fit_column(column, rows)
+    by_cells.fit(cells)
+    assert by_column.to_dict() == by_cells.to_dict()
+    np.testing.assert_array_equal(by_column.encode_column(column, rows), by_cells.encode(cells))
+
+
+@pytest.mark.parametrize("values", [[1.0, np.nan, -2.5, np.inf], [0.0, -np.inf, np.nan], [3.0, 4.0]])
+def test_a_column_of_a_float_array_is_the_column_of_its_numbers_one_by_one(values):
+    fast = Column.of_values("v", np.array(values))
+    slow = Column("v", list(values))
+    np.testing.assert_array_equal(fast.numbers, slow.numbers)
+    assert fast.numeric == slow.numeric
+    assert fast.missing.tolist() == slow.missing.tolist()
+    assert fast.labels == slow.labels and fast.codes.tolist() == slow.codes.tolist()
