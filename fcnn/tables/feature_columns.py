@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
-from .cells import is_missing, label_sort_key, preview
+from .cells import label_sort_key, preview
 from .saved import finite_number, invalid
 from .scalers import refuse_huge
 
@@ -91,12 +91,12 @@ class CategoricalFeature:
 
 def refuse_cell(column, k, drop):
     """Raise the DataError for cell ``k`` of ``column``, a numeric feature: text, or missing under ``drop``."""
-    cell = column.cells[k]
-    if is_missing(cell) and drop:
+    if drop and column.missing[k]:
         raise DataError(
             f"column {column.name!r} has no value {column.where(k)}; this model was trained with "
             "missing='drop', so every feature needs a value: fill it in"
         )
+    cell = column.cells[k]
     if isinstance(cell, str):
         what = f"the text {preview(cell.strip())}"
     elif isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, (bool, np.bool_)):

@@ -10,6 +10,19 @@ from itertools import chain, filterfalse
 from .cells import MISSING_TOKENS, is_missing, parse_number, plural
 from .records import DELIMITERS, DELIMITER_NAMES, cyclic_gc_paused
 
+# How many records below the first the header guess looks at.
+HEADER_SAMPLE_ROWS = 200
+
+
+def guess_header(records, delimiter):
+    """``first_row_is_header`` on the first record and the next ones of the same width."""
+    width = len(records[0])
+    sample = [r for r in records[1 : 1 + HEADER_SAMPLE_ROWS] if len(r) == width]
+    first = records[0]
+    if delimiter != ",":  # judge "1,5" as the number it will become
+        first, sample = with_decimal_points(first), [with_decimal_points(r) for r in sample]
+    return first_row_is_header(first, sample)
+
 
 def first_row_is_header(first, body):
     """Guess whether ``first`` (a record) names the columns of ``body`` (the records below).

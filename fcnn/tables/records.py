@@ -13,7 +13,6 @@ import gc
 import io
 from collections import Counter
 from contextlib import contextmanager
-from itertools import chain
 from operator import methodcaller
 
 from ..errors import DataError
@@ -21,14 +20,11 @@ from ..errors import DataError
 DELIMITERS = (",", ";", "\t")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
-# How many records the delimiter and header guesses look at.
+# How many records the delimiter guess looks at.
 SNIFF_RECORDS = 50
-
 # The delimiter is guessed on the text's first characters (this many, more
 # when they hold too few records), not on a copy of a file of many megabytes.
 SNIFF_CHARS = 64 * 1024
-
-HEADER_SAMPLE_ROWS = 200
 
 
 def _records(text, delimiter):

@@ -21,8 +21,8 @@ import numpy as np
 from ..errors import DataError
 from .columns import Column
 from .decode import decode, refuse_binary_text
-from .header import clean_header, excel_separator_line, first_row_is_header, ragged_message, read_decimal_commas, with_decimal_points
-from .records import DELIMITER_NAMES, HEADER_SAMPLE_ROWS, read_records, refuse_unclosed_quote, sniff_delimiter
+from .header import clean_header, excel_separator_line, guess_header, ragged_message, read_decimal_commas
+from .records import DELIMITER_NAMES, read_records, refuse_unclosed_quote, sniff_delimiter
 
 
 @dataclass
@@ -155,7 +155,7 @@ def read_csv_text(source, header=None):
     if not records:
         raise DataError("the file is empty; choose a CSV file with a header row and rows of data")
 
-    has_header = _has_header(records, delimiter) if header is None else bool(header)
+    has_header = guess_header(records, delimiter) if header is None else bool(header)
     columns = _column_names(records[0], has_header, notes)
     data, data_spans = (records[1:], spans[1:]) if has_header else (records, spans)
     width = len(columns)
@@ -177,16 +177,6 @@ def _refuse_ragged(data, data_spans, width, has_header, first_line, delimiter):
     for record, (start, end) in zip(data, data_spans):
         if len(record) != width:
             raise DataError(ragged_message(record, start, end, width, has_header, first_line, delimiter))
-
-
-def _has_header(records, delimiter):
-    """``first_row_is_header`` on the first record and the next ones of the same width."""
-    width = len(records[0])
-    sample = [r for r in records[1 : 1 + HEADER_SAMPLE_ROWS] if len(r) == width]
-    first = records[0]
-    if delimiter != ",":  # judge "1,5" as the number it will become
-        first, sample = with_decimal_points(first), [with_decimal_points(r) for r in sample]
-    return first_row_is_header(first, sample)
 
 
 def _column_names(first, has_header, notes):
