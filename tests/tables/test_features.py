@@ -245,3 +245,11 @@ def test_the_fit_report_is_typed_and_its_dict_is_the_report():
     assert pipeline.fit_report.to_dict() == pipeline.report
     assert pipeline.fit_report.n_fit_rows == 4 and pipeline.fit_report.imputed_cells == {"x": 1, "color": 1}
     assert FeaturePipeline.from_dict(pipeline.to_dict()).report == {}  # a loaded pipeline has no training report
+
+
+@pytest.mark.parametrize("features", [["a"], ["a", "c"]])
+def test_a_minus_nan_in_a_column_of_numbers_is_filled_with_or_without_a_text_feature(features):
+    # numpy reads "-nan" as NaN; the column is typed once, so every transform treats it alike
+    table, pipeline = pipeline_for("a,c\n1,x\n-nan,y\n3,x\n5,y\n", features)
+    x = pipeline.transform_table(table)
+    assert x[1, 0] == x[1, 0] and pipeline.report["fill_values"]["a"] == 3.0  # median of 1, 3, 5
