@@ -9,17 +9,25 @@ thousands separators, line endings, blank lines, spaces.
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import fcnn.tables.data as data
-import fcnn.tables.preprocess as preprocess
-from fcnn.tables.data import Table, infer_columns, is_missing, parse_number, read_csv_text, sniff_delimiter
+import fcnn.tables.cells as cells
+import fcnn.tables.columns as columns
+import fcnn.tables.header as header
+import fcnn.tables.records as records
 from fcnn.errors import DataError
-from fcnn.tables.preprocess import ClassTarget, FeaturePipeline, RegressionTarget, prepare
+from fcnn.tables.cells import is_missing, parse_number
+from fcnn.tables.columns import Column, infer_columns
+from fcnn.tables.features import FeaturePipeline
+from fcnn.tables.prepare import prepare
+from fcnn.tables.records import sniff_delimiter
+from fcnn.tables.table import Table, read_csv_text
+from fcnn.tables.targets import ClassTarget, RegressionTarget
 from fcnn.web.session import Session
 
 TRICKY_CELLS = ["1e3", " 2 ", "+1", "-0", "inf", "-inf", "nan", "-nan", "NaN", "NA", "", "?", "1_000", "1,000",
@@ -51,7 +59,7 @@ PLAIN_TEXTS = [
 @pytest.mark.parametrize("text", PLAIN_TEXTS)
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_plain_records_are_the_csv_modules(text, delimiter):
-    assert data._read_plain_records(text, delimiter) == data._read_quoted_records(text, delimiter)
+    assert records._read_plain_records(text, delimiter) == records._read_quoted_records(text, delimiter)
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,13 +70,13 @@ def test_plain_records_are_the_csv_modules(text, delimiter):
 )
 def test_plain_records_are_the_csv_modules_on_any_text_without_quotes(parts, delimiter):
     text = "".join(parts)
-    assert data._read_plain_records(text, delimiter) == data._read_quoted_records(text, delimiter)
+    assert records._read_plain_records(text, delimiter) == records._read_quoted_records(text, delimiter)
 
 
 def test_text_with_a_quote_or_a_huge_field_goes_to_the_csv_module():
-    assert data._read_plain_records('a,b\n"1,5",2\n', ",") is None
+    assert records._read_plain_records('a,b\n"1,5",2\n', ",") is None
     huge = "a,b\n" + "x" * 200_000 + ",1\n"
-    assert data._read_plain_records(huge, ",") is None
+    assert records._read_plain_records(huge, ",") is None
     with pytest.raises(DataError, match=r"^a value starting on line 2 is longer than 131,072 characters"):
         read_csv_text(huge)
 
@@ -87,7 +95,7 @@ def decimal_commas_cell_by_cell(columns, rows):
     notes = []
     for position, name in enumerate(columns):
         values = [row[position] for row in rows if not is_missing(row[position])]
-        if values and any("," in v for v in values) and all(data._DECIMAL_COMMA.fullmatch(v) for v in values):
+        if values and any("," in v for v in values) and all(header.DECIMAL_COMMA.fullmatch(v) for v in values):
             for row in rows:
                 row[position] = row[position].replace(",", ".")
             notes.append(f"column {name!r} writes numbers with a decimal comma (like {values[0]!r}); they are read as numbers")
@@ -104,7 +112,7 @@ def test_decimal_commas_by_whole_columns_are_the_rule_cell_by_cell(rows):
     columns = ["a", "b", "c"]
     expected_rows = [list(row) for row in rows]
     expected_notes = decimal_commas_cell_by_cell(columns, expected_rows)
-    assert data._read_decimal_commas(columns, rows) == expected_notes
+    assert header.read_decimal_commas(columns, rows) == expected_notes
     assert rows == expected_rows
 
 
@@ -126,9 +134,9 @@ def test_the_delimiter_guess_reads_more_when_the_first_characters_hold_few_recor
     # 64 KB hold a dozen records, fewer than the guess needs
     rows = [";".join(f"{i},5" if (i * k) % 7 == 0 else str(i) for i in range(1000)) for k in range(60)]
     text = "\n".join(rows) + "\n"
-    assert len(text[: data.SNIFF_CHARS].splitlines()) < data.SNIFF_RECORDS
+    assert len(text[: records.SNIFF_CHARS].splitlines()) < records.SNIFF_RECORDS
     guess = sniff_delimiter(text)
-    monkeypatch.setattr(data, "SNIFF_CHARS", len(text) + 1)
+    monkeypatch.setattr(records, "SNIFF_CHARS", len(text) + 1)
     assert sniff_delimiter(text) == guess == ";"
 
 
@@ -136,7 +144,7 @@ def test_a_quoted_line_break_across_the_first_characters_is_read_whole(monkeypat
     body = "".join(f'{i};"x, y\n{"z" * 3000}";{i}\n' for i in range(60))  # records of two lines
     text = "a;b;c\n" + body
     guess = sniff_delimiter(text)
-    monkeypatch.setattr(data, "SNIFF_CHARS", len(text) + 1)
+    monkeypatch.setattr(records, "SNIFF_CHARS", len(text) + 1)
     assert sniff_delimiter(text) == guess == ";"
 
 
@@ -145,15 +153,15 @@ def test_a_quoted_line_break_across_the_first_characters_is_read_whole(monkeypat
 
 
 def per_column(table, index):
-    """Table.numbers as it is without the whole-table parse."""
+    """Table.column's numbers as they are without the whole-table parse."""
     slow = Table(columns=table.columns, rows=table.rows, line_numbers=table.line_numbers)
     slow._all_parsed = True
-    return slow.numbers(index)
+    return slow.column(index).numbers, slow.column(index).numeric
 
 
 def assert_same_numbers(table):
     for index in range(len(table.columns)):
-        values, numeric = table.numbers(index)
+        values, numeric = table.column(index).numbers, table.column(index).numeric
         expected_values, expected_numeric = per_column(table, index)
         assert numeric == expected_numeric
         np.testing.assert_array_equal(values, expected_values)
@@ -169,10 +177,10 @@ def test_numbers_parsed_whole_match_float_of_each_cell():
     rows = [["1e3", " 2 ", "+1"], ["1_000", ".5", "-0"], ["nan", "4", "5."]]
     table = Table(columns=["a", "b", "c"], rows=rows, line_numbers=[2, 3, 4])
     for index in range(3):
-        values, numeric = table.numbers(index)
+        values, numeric = table.column(index).numbers, table.column(index).numeric
         assert numeric
         np.testing.assert_array_equal(values, [float(row[index]) for row in rows])
-    assert table._all_parsed and len(table._numbers) == 3  # one call parsed them all
+    assert table._all_parsed and len(table._typed) == 3  # one call parsed them all
 
 
 @settings(max_examples=200, deadline=None)
@@ -187,7 +195,7 @@ def test_missing_cells_are_those_is_missing_names(cell):
     rows = [["1", cell], [cell, "NA"], ["nan", "4"], ["2", "-nan"]]
     table = Table(columns=["a", "b"], rows=rows, line_numbers=[2, 3, 4, 5])
     for index in range(2):
-        assert table.missing(index).tolist() == [is_missing(row[index]) for row in rows]
+        assert table.column(index).missing.tolist() == [is_missing(row[index]) for row in rows]
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +235,7 @@ def test_class_labels_are_found_per_distinct_value_as_per_cell():
 
 def test_equal_values_of_other_kinds_keep_their_own_labels():
     # 1 == True == 1.0, but as labels they are "1", "True" and "1"
-    assert preprocess._map_distinct(preprocess._label_text, [1, True, 1.0]) == ["1", "True", "1"]
+    assert cells.map_distinct(cells.label_text, [1, True, 1.0]) == ["1", "True", "1"]
 
 
 # ---------------------------------------------------------------------------
@@ -238,16 +246,13 @@ def general_paths(monkeypatch):
     """Turn every shortcut prepare takes back into the loop it replaces."""
     monkeypatch.setattr(Table, "_parse_all_numbers", lambda self: setattr(self, "_all_parsed", True))
     monkeypatch.setattr(
-        Table, "missing", lambda self, index: np.array([is_missing(row[index]) for row in self.rows], dtype=bool)
+        Column, "missing", property(lambda self: np.array([is_missing(cell) for cell in self.cells], dtype=bool))
     )
-    monkeypatch.setattr(preprocess, "_target_cells",
-                        lambda table, position, rows: [table.rows[i][position] for i in rows.tolist()])
-    monkeypatch.setattr(preprocess, "_finite_numbers", lambda values: None)
-    monkeypatch.setattr(preprocess, "_map_distinct", lambda function, values: [function(v) for v in values])
-    monkeypatch.setattr(preprocess, "_any_missing", lambda values: True)
+    monkeypatch.setattr(columns, "map_distinct", lambda function, values: [function(v) for v in values])
     monkeypatch.setattr(
-        FeaturePipeline, "count_missing_in_table",
-        lambda self, table, rows: self.count_missing([table.rows[i] for i in rows], columns=table.columns),
+        FeaturePipeline, "count_missing_in_columns",
+        lambda self, typed, rows: {name: n for name, n in (
+            (name, sum(is_missing(column.cells[i]) for i in rows)) for name, column in typed.items()) if n},
     )
 
 
@@ -308,7 +313,7 @@ def test_a_file_of_numbers_is_read_and_prepared_alike_either_way(monkeypatch, od
     text = "a,b,c,y\n" + "".join(",".join(row) + "\n" for row in rows)
     fast = outcome(text, target="y")
     general_paths(monkeypatch)
-    monkeypatch.setattr(data, "_read_plain_records", lambda text, delimiter: None)
+    monkeypatch.setattr(records, "_read_plain_records", lambda text, delimiter: None)
     assert outcome(text, target="y") == fast
 
 
@@ -319,3 +324,51 @@ def test_session_takes_a_files_bytes_and_its_column_kinds_once():
     assert any("Latin-1" in note for note in answer["notes"])
     assert [c.name for c in session.columns] == ["name", "città", "n"]
     assert infer_columns(session.table) == session.columns
+
+
+# ---------------------------------------------------------------------------
+# typed columns: a table's columns, against the same cells typed one by one
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("missing", ["impute", "drop"])
+def test_transforming_a_tables_typed_columns_is_transforming_its_rows_cell_by_cell(seed, missing):
+    table = read_csv_text(tricky_csv(seed))
+    rows = np.arange(0, table.n_rows, 2)
+    pipeline = FeaturePipeline(infer_columns(table), ["x1", "x2", "x3", "label"], missing=missing).fit(table, rows)
+    cells = [table.rows[i] for i in rows.tolist()]
+    lines = [table.line_numbers[i] for i in rows.tolist()]
+    try:
+        fast = pipeline.transform_table(table, rows)
+    except DataError as error:
+        with pytest.raises(DataError, match=f"^{re.escape(str(error))}$"):
+            pipeline.transform_rows(cells, columns=table.columns, line_numbers=lines)
+        return
+    np.testing.assert_array_equal(fast, pipeline.transform_rows(cells, columns=table.columns, line_numbers=lines))
+    counted = pipeline.count_missing_in_table(table, rows)
+    assert counted == pipeline.count_missing(cells, columns=table.columns)
+
+
+@pytest.mark.parametrize("name", ["label", "y"])
+def test_encoding_a_tables_typed_target_column_is_encoding_its_cells(name):
+    table = read_csv_text(tricky_csv(3))
+    column = table.column_named(name)
+    rows = np.flatnonzero(~column.missing)
+    cells = [table.rows[i][table.column_index(name)] for i in rows.tolist()]
+    task = "multiclass" if name == "label" else "regression"
+    by_column = ClassTarget(task, name) if name == "label" else RegressionTarget(name)
+    by_cells = ClassTarget(task, name) if name == "label" else RegressionTarget(name)
+    by_column.fit_column(column, rows)
+    by_cells.fit(cells)
+    assert by_column.to_dict() == by_cells.to_dict()
+    np.testing.assert_array_equal(by_column.encode_column(column, rows), by_cells.encode(cells))
+
+
+@pytest.mark.parametrize("values", [[1.0, np.nan, -2.5, np.inf], [0.0, -np.inf, np.nan], [3.0, 4.0]])
+def test_a_column_of_a_float_array_is_the_column_of_its_numbers_one_by_one(values):
+    fast = Column.of_values("v", np.array(values))
+    slow = Column("v", list(values))
+    np.testing.assert_array_equal(fast.numbers, slow.numbers)
+    assert fast.numeric == slow.numeric
+    assert fast.missing.tolist() == slow.missing.tolist()
+    assert fast.labels == slow.labels and fast.codes.tolist() == slow.codes.tolist()

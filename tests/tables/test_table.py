@@ -1,27 +1,17 @@
+"""Reading CSV text and bytes into a Table: encodings, delimiters, quotes, the header, bad files."""
+
 import codecs
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fcnn.tables.data import (
-    MinMaxScaler,
-    TargetScaler,
-    Table,
-    detect_task,
-    first_row_is_header,
-    infer_column,
-    infer_columns,
-    is_missing,
-    numeric_matrix,
-    parse_number,
-    read_csv_text,
-    sniff_delimiter,
-    sort_labels,
-    train_test_split,
-)
 from fcnn.errors import DataError
+from fcnn.tables.columns import infer_columns
+from fcnn.tables.header import first_row_is_header
+from fcnn.tables.records import sniff_delimiter
+from fcnn.tables.scalers import numeric_matrix
+from fcnn.tables.table import Table, read_csv_text
 
 
 def read(text, **kwargs):
@@ -304,163 +294,6 @@ def test_any_bytes_give_a_table_or_a_data_error(raw):
     except DataError:
         return
     check_table(table)
-
-
-# ---------------------------------------------------------------------------
-# cells and columns
-
-
-@pytest.mark.parametrize("cell", ["", "  ", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?", " NA ", "#N/A", None, float("nan")])
-def test_missing_cells(cell):
-    assert is_missing(cell)
-
-
-@pytest.mark.parametrize("cell", ["0", "none", "x", "na-1", 0, 0.0, "-"])
-def test_not_missing_cells(cell):
-    assert not is_missing(cell)
-
-
-def test_parse_number_accepts_finite_numbers_only():
-    assert parse_number(" 2.5 ") == 2.5 and parse_number("1e3") == 1000.0 and parse_number(7) == 7.0
-    for cell in ["inf", "-inf", "nan", "abc", "", None, True, float("inf")]:
-        assert parse_number(cell) is None
-
-
-def test_sort_labels_puts_numbers_first_in_numeric_order():
-    assert sort_labels(["10", "b", "2", "a", "2", "-1.5"]) == ["-1.5", "2", "10", "a", "b"]
-
-
-def test_infer_columns_kinds_counts_and_flags():
-    table = read(
-        "num,int,cat,empty,const,mixed\n"
-        "1.5,1,red,,7,1\n"
-        "NA,2,blue,NA,7,x\n"
-        "2.5,2,red,?,7,2\n"
-        "3,,N/A,,7.0,3\n"
-    )
-    infos = {info.name: info for info in infer_columns(table)}
-    num = infos["num"]
-    assert (num.kind, num.n_values, num.n_missing, num.n_distinct, num.all_integers) == ("numeric", 3, 1, 3, False)
-    assert num.categories is None and not num.constant
-    integer = infos["int"]
-    assert integer.kind == "numeric" and integer.all_integers and integer.n_distinct == 2 and integer.n_missing == 1
-    cat = infos["cat"]
-    assert cat.kind == "categorical" and cat.categories == ["blue", "red"] and cat.n_missing == 1 and cat.n_distinct == 2
-    empty = infos["empty"]
-    assert empty.kind == "empty" and empty.n_values == 0 and empty.n_missing == 4 and empty.n_distinct == 0
-    const = infos["const"]  # "7" and "7.0" are one number
-    assert const.kind == "numeric" and const.constant and const.n_distinct == 1
-    mixed = infos["mixed"]
-    assert mixed.kind == "categorical" and mixed.categories == ["1", "2", "3", "x"]
-    assert [info.index for info in infer_columns(table)] == list(range(6))
-    assert infos["cat"].to_dict()["categories"] == ["blue", "red"]
-
-
-def test_infer_column_names_an_unknown_column():
-    with pytest.raises(DataError, match="no column named 'z'; pick one of: a, b"):
-        infer_column(read("a,b\n1,2\n"), "z")
-
-
-def target_info(values, name="y"):
-    text = name + "\n" + "\n".join(values) + "\n"
-    return infer_column(read_csv_text(text, header=True), name)
-
-
-def test_detect_task():
-    assert detect_task(target_info(["1.5", "2.25", "3"] * 10)) == "regression"
-    assert detect_task(target_info(["yes", "no", "yes"])) == "binary"
-    assert detect_task(target_info(["a", "b", "c", "a"])) == "multiclass"
-    # whole numbers with two values: binary however few the rows
-    assert detect_task(target_info(["0", "1", "1"])) == "binary"
-    # three whole-number values over 60 rows (≤ 5%): classes
-    assert detect_task(target_info(["0", "1", "2"] * 20)) == "multiclass"
-    # the same three values over 30 rows (10%): a quantity
-    assert detect_task(target_info(["0", "1", "2"] * 10)) == "regression"
-    # eleven whole-number values are too many for classes even over many rows
-    assert detect_task(target_info([str(i) for i in range(11)] * 30)) == "regression"
-    # non-integers are never classes
-    assert detect_task(target_info(["0.5", "1.5"] * 50)) == "regression"
-
-
-@pytest.mark.parametrize(
-    "values, fragment",
-    [
-        (["a", "a", "NA"], "only one class, 'a'; choose another column or add rows of other classes"),
-        (["3", "3.0"], "the same number in every row"),
-        (["", "NA"], "has no values"),
-        ([f"id{i}" for i in range(150)], "too many to be classes"),
-    ],
-)
-def test_detect_task_refuses_a_useless_target(values, fragment):
-    with pytest.raises(DataError) as info:
-        detect_task(target_info(values))
-    assert fragment in str(info.value)
-
-
-# ---------------------------------------------------------------------------
-# numeric_matrix and the older helpers
-
-
-def test_text_in_numeric_column_names_column_and_line():
-    table = read("price,rooms\n100,3\n200,many\n")
-    with pytest.raises(DataError) as info:
-        numeric_matrix(table, ["price", "rooms"])
-    message = str(info.value)
-    assert "'rooms'" in message and "line 3" in message and "'many'" in message
-
-
-def test_empty_cell_is_reported():
-    table = read("a,b\n1,\n2,3\n")
-    with pytest.raises(DataError, match="'b' is empty on line 2"):
-        numeric_matrix(table, ["a", "b"])
-
-
-def test_table_column_index():
-    table = read("a,b\n1,2\n")
-    assert table.column_index("b") == 1
-    with pytest.raises(DataError, match="no column named 'c'"):
-        table.column_index("c")
-
-
-def test_min_max_scaler_maps_training_range_to_unit_interval_and_back():
-    x = np.array([[1.0, 10.0, 5.0], [3.0, 20.0, 5.0], [2.0, 15.0, 5.0]])
-    scaler = MinMaxScaler().fit(x)
-    scaled = scaler.transform(x)
-    np.testing.assert_allclose(scaled.min(axis=0), [0, 0, 0])
-    np.testing.assert_allclose(scaled.max(axis=0), [1, 1, 0])  # constant column: no division by zero
-    np.testing.assert_allclose(scaler.inverse_transform(scaled), x)
-    # rows outside the fitted range are mapped linearly, not clipped
-    np.testing.assert_allclose(scaler.transform([[5.0, 0.0, 5.0]]), [[2.0, -1.0, 0.0]])
-
-
-def test_target_scaler_standardises_to_spread_ten_and_inverts():
-    y = np.array([[1000.0], [3000.0], [5000.0], [7000.0]])
-    scaler = TargetScaler().fit(y)
-    z = scaler.transform(y)
-    assert z.mean() == pytest.approx(0.0)
-    assert z.std() == pytest.approx(10.0)
-    np.testing.assert_allclose(scaler.inverse_transform(z), y)
-    same = TargetScaler().fit(y / 1000).transform(y / 1000)
-    np.testing.assert_allclose(same, z)  # units do not change what the network sees
-
-
-def test_split_is_seeded_disjoint_complete_and_seven_to_three():
-    train, test = train_test_split(506, 0.3, np.random.default_rng(20))
-    assert len(test) == 152 and len(train) == 354
-    assert set(train).isdisjoint(test)
-    assert sorted(set(train) | set(test)) == list(range(506))
-    again = train_test_split(506, 0.3, np.random.default_rng(20))
-    np.testing.assert_array_equal(train, again[0])
-    other = train_test_split(506, 0.3, np.random.default_rng(21))
-    assert not np.array_equal(test, other[1])
-
-
-def test_split_keeps_one_row_on_each_side():
-    train, test = train_test_split(2, 0.3, np.random.default_rng(0))
-    assert len(train) == 1 and len(test) == 1
-    with pytest.raises(DataError, match="at least 2 rows"):
-        train_test_split(1, 0.3, np.random.default_rng(0))
-
 
 
 def test_the_sample_files_read_cleanly():
