@@ -137,8 +137,7 @@ def run_train(args, out):
 
 
 def _report_lines(data):
-    report = getattr(data, "report", None) or {}
-    for key, value in report.items():
+    for key, value in data.report.to_dict().items():
         if value:
             yield f"{key}: {value}"
 

@@ -47,7 +47,7 @@ class Experiment:
         self.network = Network(self.data.x_train.shape[1], cfg.hidden_layers, cfg.activation, self.task,
                                max(len(self.classes), 1), rng)
         # sentences for the user: how the data was prepared, and settings adjusted to it
-        self.notes = list(self.data.report["notes"])
+        self.notes = list(self.data.report.notes)
         if cfg.batch_size > len(x):
             self.notes.append(
                 f"the batch size {cfg.batch_size} is larger than the {len(x)} rows trained on, "

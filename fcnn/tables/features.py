@@ -99,8 +99,8 @@ class FeaturePipeline:
     names each output column.
 
     After ``fit``: ``input_names`` (the feature columns used), ``output_names``,
-    ``n_outputs``, ``notes`` (sentences for the user), ``fit_report`` (a
-    ``FitReport``) and ``report`` (the same as a dict).
+    ``n_outputs``, ``notes`` (sentences for the user), and ``report`` (a
+    ``FitReport``; None before fitting, or when loaded from a file).
     """
 
     def __init__(self, columns_info, feature_names, scaling="standard", missing="impute"):
@@ -127,12 +127,7 @@ class FeaturePipeline:
             raise DataError("every chosen feature column is empty; choose columns that hold values")
         self.input_names = list(self._kinds)
         self._columns = None
-        self.fit_report = None
-
-    @property
-    def report(self):
-        """``fit_report`` as a dict ({} before fitting, or when loaded from a file)."""
-        return self.fit_report.to_dict() if self.fit_report is not None else {}
+        self.report = None
 
     # -- fitting ---------------------------------------------------------
 
@@ -143,7 +138,7 @@ class FeaturePipeline:
     def fit(self, table, row_indexes):
         """Learn fill values, categories and scaling from ``table.rows[i]`` for i in ``row_indexes``.
 
-        Sets ``fit_report`` (see FitReport). Returns self.
+        Sets ``report`` (see FitReport). Returns self.
         """
         return self.fit_columns({name: table.column_named(name) for name in self._kinds}, row_indexes)
 
@@ -191,7 +186,7 @@ class FeaturePipeline:
         self._columns = fitted
         self.input_names = [feature.name for feature in fitted]
         self.notes = notes
-        self.fit_report = FitReport(
+        self.report = FitReport(
             self.scaling, self.missing, len(rows), dropped_rows, imputed if self.missing == "impute" else {},
             {feature.name: feature.fill for feature in fitted}, dropped_columns, constant, list(notes),
         )
@@ -348,7 +343,7 @@ class FeaturePipeline:
         pipeline._empty, pipeline._init_notes = [], []
         pipeline._columns = columns
         pipeline.input_names = names
-        pipeline.notes, pipeline.fit_report = [], None
+        pipeline.notes, pipeline.report = [], None
         return pipeline
 
 

@@ -83,7 +83,7 @@ class PreparedData:
     pipeline: the fitted FeaturePipeline (apply it to new rows to predict).
     encoder: the fitted RegressionTarget or ClassTarget (``decode`` turns
         network outputs / class indexes back into target values / labels).
-    preparation: the PreparationReport; ``report`` is it as a dict.
+    report: the PreparationReport (``report.to_dict()`` is what the page reads).
     """
 
     task: str
@@ -99,12 +99,7 @@ class PreparedData:
     test_rows: np.ndarray
     pipeline: FeaturePipeline
     encoder: TargetEncoder
-    preparation: PreparationReport | None = None
-
-    @property
-    def report(self):
-        """``preparation.to_dict()``: the report as the page reads it."""
-        return self.preparation.to_dict() if self.preparation is not None else {}
+    report: PreparationReport | None = None
 
     @property
     def input_names(self):
@@ -154,7 +149,7 @@ def prepare(table, target, features=None, task=None, scaling="standard", missing
     y_train, y_test, target_train, target_test = _targets(encoder, target_column, train_rows, test_rows)
     notes.extend(note for note in pipeline.notes if note not in notes)
     imputed = _imputed(pipeline, columns, (train_rows, test_rows), notes) if missing == "impute" else {}
-    fitted = pipeline.fit_report
+    fitted = pipeline.report
     preparation = PreparationReport(
         task=task, target=target, features=list(pipeline.input_names), input_names=list(pipeline.output_names),
         scaling=scaling, missing=missing, n_rows=table.n_rows, n_used=int(len(kept)), n_train=int(len(train_rows)),
@@ -166,7 +161,7 @@ def prepare(table, target, features=None, task=None, scaling="standard", missing
     return PreparedData(
         task=task, target=target, features=list(pipeline.input_names), x_train=x_train, x_test=x_test,
         y_train=y_train, y_test=y_test, target_train=target_train, target_test=target_test,
-        train_rows=train_rows, test_rows=test_rows, pipeline=pipeline, encoder=encoder, preparation=preparation,
+        train_rows=train_rows, test_rows=test_rows, pipeline=pipeline, encoder=encoder, report=preparation,
     )
 
 

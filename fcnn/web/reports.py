@@ -71,7 +71,7 @@ class RunReport:
         return cls(
             config=experiment.config.to_dict(), task=experiment.task, classes=experiment.classes,
             features=data.features, inputs=data.input_names, n_train=int(len(data.x_train)),
-            n_test=int(len(data.x_test)), report=data.report, feature_fields=feature_fields,
+            n_test=int(len(data.x_test)), report=data.report.to_dict(), feature_fields=feature_fields,
             notes=experiment.notes, nodes=nodes,
         )
 

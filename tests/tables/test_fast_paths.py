@@ -272,7 +272,7 @@ def tricky_csv(seed, n=120):
 def prepared_summary(text, **kwargs):
     table = read_csv_text(text)
     prepared = prepare(table, **kwargs)
-    report = json.loads(json.dumps(prepared.report))
+    report = json.loads(json.dumps(prepared.report.to_dict()))
     arrays = [prepared.x_train, prepared.x_test, prepared.y_train, prepared.y_test, prepared.target_train,
               prepared.target_test, prepared.train_rows, prepared.test_rows]
     return report, [a.tolist() for a in arrays], prepared.pipeline.to_dict(), prepared.encoder.to_dict()

@@ -32,8 +32,8 @@ TRAIN_ROWS = [0, 1, 2, 3]  # rows 4 (an outlier, a new color) and 5 are test row
 
 def test_fill_values_come_from_training_rows_only():
     table, pipeline = pipeline_for(LEAK_TEXT, ["x", "color"], rows=TRAIN_ROWS)
-    assert pipeline.report["fill_values"] == {"x": 2.0, "color": "red"}  # median (not mean) of 1, 2, 9; red twice
-    assert pipeline.report["imputed_cells"] == {"x": 1, "color": 1}
+    assert pipeline.report.fill_values == {"x": 2.0, "color": "red"}  # median (not mean) of 1, 2, 9; red twice
+    assert pipeline.report.imputed_cells == {"x": 1, "color": 1}
     assert pipeline.output_names == ["x", "color=blue", "color=red"]  # green is only in a test row
 
 
@@ -83,7 +83,7 @@ def test_constant_column_does_not_divide_by_zero(scaling):
     expected_constant = 5.0 if scaling == "none" else 0.0
     np.testing.assert_array_equal(x[:, 0], expected_constant)
     assert shifted[0, 0] == (7.0 if scaling == "none" else 7.0 - 5.0)  # scale 1, not 0
-    assert pipeline.report["constant_columns"] == ["c"]
+    assert pipeline.report.constant_columns == ["c"]
     assert any("'c'" in note and "one value" in note for note in pipeline.notes)
 
 
@@ -96,11 +96,11 @@ def test_one_hot_unseen_category_is_all_zeros_and_outputs_are_not_scaled():
 
 def test_most_frequent_tie_goes_to_the_first_in_sorted_order():
     _, pipeline = pipeline_for("c\nb\na\nb\na\nNA\n", ["c"])
-    assert pipeline.report["fill_values"] == {"c": "a"}
+    assert pipeline.report.fill_values == {"c": "a"}
     # numeric-looking categories sort numerically: "2" before "10"
     _, numbers = pipeline_for("c\n10\n2\nx\n10\n2\n", ["c"])
     assert numbers.output_names == ["c=2", "c=10", "c=x"]
-    assert numbers.report["fill_values"] == {"c": "2"}
+    assert numbers.report.fill_values == {"c": "2"}
 
 
 def test_transform_rows_takes_strings_numbers_mappings_and_missing():
@@ -139,14 +139,14 @@ def test_row_shape_errors_say_what_the_model_takes():
 def test_empty_feature_column_is_left_out_with_a_note():
     table, pipeline = pipeline_for("a,e,b\n1,,x\n2,NA,y\n", ["a", "e", "b"])
     assert pipeline.input_names == ["a", "b"]
-    assert pipeline.report["dropped_columns"] == ["e"]
+    assert pipeline.report.dropped_columns == ["e"]
     assert any("'e' has no values" in note for note in pipeline.notes)
     assert pipeline.transform_table(table).shape == (2, 3)
 
 
 def test_a_column_without_training_values_is_left_out():
     table, pipeline = pipeline_for("a,b\n1,NA\n2,NA\n3,7\n", ["a", "b"], rows=[0, 1])
-    assert pipeline.input_names == ["a"] and pipeline.report["dropped_columns"] == ["b"]
+    assert pipeline.input_names == ["a"] and pipeline.report.dropped_columns == ["b"]
     assert pipeline.transform_table(table).shape == (3, 1)
 
 
@@ -175,9 +175,9 @@ def test_too_many_categories_are_refused():
 
 def test_drop_mode_fits_on_complete_rows_and_refuses_missing_cells():
     table, pipeline = pipeline_for("a,b\n1,x\n2,NA\n100,y\n3,y\n", ["a", "b"], missing="drop", scaling="none")
-    assert pipeline.report["dropped_rows"] == 1
-    assert pipeline.report["fill_values"]["a"] == 3.0  # median of 1, 100, 3: row 2 is left out
-    assert pipeline.report["imputed_cells"] == {}
+    assert pipeline.report.dropped_rows == 1
+    assert pipeline.report.fill_values["a"] == 3.0  # median of 1, 100, 3: row 2 is left out
+    assert pipeline.report.imputed_cells == {}
     with pytest.raises(DataError, match=r"column 'b' has no value on line 3; .*missing='drop'"):
         pipeline.transform_table(table)
 
@@ -237,14 +237,13 @@ def test_from_dict_refuses_a_non_dict():
         FeaturePipeline.from_dict([1, 2])
 
 
-def test_the_fit_report_is_typed_and_its_dict_is_the_report():
+def test_the_fit_report_is_typed_and_has_the_reports_keys():
     _, pipeline = pipeline_for(LEAK_TEXT, ["x", "color"], TRAIN_ROWS)
-    assert isinstance(pipeline.fit_report, FitReport)
-    assert list(pipeline.report) == ["scaling", "missing", "n_fit_rows", "dropped_rows", "imputed_cells", "fill_values",
+    assert isinstance(pipeline.report, FitReport)
+    assert list(pipeline.report.to_dict()) == ["scaling", "missing", "n_fit_rows", "dropped_rows", "imputed_cells", "fill_values",
                                      "dropped_columns", "constant_columns", "notes"]
-    assert pipeline.fit_report.to_dict() == pipeline.report
-    assert pipeline.fit_report.n_fit_rows == 4 and pipeline.fit_report.imputed_cells == {"x": 1, "color": 1}
-    assert FeaturePipeline.from_dict(pipeline.to_dict()).report == {}  # a loaded pipeline has no training report
+    assert pipeline.report.n_fit_rows == 4 and pipeline.report.imputed_cells == {"x": 1, "color": 1}
+    assert FeaturePipeline.from_dict(pipeline.to_dict()).report is None  # a loaded pipeline has no training report
 
 
 @pytest.mark.parametrize("features", [["a"], ["a", "c"]])
@@ -252,4 +251,4 @@ def test_a_minus_nan_in_a_column_of_numbers_is_filled_with_or_without_a_text_fea
     # numpy reads "-nan" as NaN; the column is typed once, so every transform treats it alike
     table, pipeline = pipeline_for("a,c\n1,x\n-nan,y\n3,x\n5,y\n", features)
     x = pipeline.transform_table(table)
-    assert x[1, 0] == x[1, 0] and pipeline.report["fill_values"]["a"] == 3.0  # median of 1, 3, 5
+    assert x[1, 0] == x[1, 0] and pipeline.report.fill_values["a"] == 3.0  # median of 1, 3, 5

@@ -33,7 +33,7 @@ def test_prepare_classification_end_to_end():
     data = prepare(table, "label", seed=4)
     assert isinstance(data, PreparedData)
     assert data.task == "multiclass" and data.classes == ["cat", "dog", "emu"]
-    report = data.report
+    report = data.report.to_dict()
     assert report["dropped_missing_target"] == 4  # rows 0, 29, 58, 87 have no label
     assert report["n_used"] == 86 and report["n_train"] + report["n_test"] == 86
     assert report["n_test"] == round(86 * 0.3)
@@ -88,26 +88,26 @@ def test_prepare_regression_keeps_the_seeded_split_and_target_units():
 def test_prepare_drop_mode_reports_dropped_rows():
     text = "a,b,y\n1,2,0\nNA,3,1\n2,,0\n3,4,1\n4,5,0\n5,6,1\n6,7,0\n"
     data = prepare(read_csv_text(text), "y", missing="drop", task="regression")
-    assert data.report["dropped_missing_features"] == 2 and data.report["n_used"] == 5
+    assert data.report.dropped_missing_features == 2 and data.report.n_used == 5
     assert not (set(data.train_rows) | set(data.test_rows)) & {1, 2}
-    assert any("2 rows miss a feature value (lines 3, 4)" in note for note in data.report["notes"])
+    assert any("2 rows miss a feature value (lines 3, 4)" in note for note in data.report.notes)
 
 
 def test_prepare_leaves_out_empty_and_id_like_columns_by_default():
     lines = ["id,empty,x,y"] + [f"name{i},,{i % 7},{i % 2}" for i in range(MAX_CATEGORIES + 5)]
     data = prepare(read_csv_text("\n".join(lines) + "\n"), "y")
     assert data.features == ["x"] and data.task == "binary"
-    assert data.report["dropped_columns"] == ["id", "empty"]
-    notes = " ".join(data.report["notes"])
+    assert data.report.dropped_columns == ["id", "empty"]
+    notes = " ".join(data.report.notes)
     assert "'id' holds 105 different text values" in notes and "'empty' has no values" in notes
 
 
 def test_prepare_keeps_a_single_row_class_for_training_with_a_note():
     text = "x,y\n" + "".join(f"{i},{'a' if i % 2 else 'b'}\n" for i in range(20)) + "99,c\n"
     data = prepare(read_csv_text(text), "y")
-    assert data.classes == ["a", "b", "c"] and data.report["class_counts"] == {"a": 10, "b": 10, "c": 1}
+    assert data.classes == ["a", "b", "c"] and data.report.class_counts == {"a": 10, "b": 10, "c": 1}
     assert 20 in data.train_rows and 2 not in data.y_test
-    assert any("1 class ('c') has a single row, used for training only" in note for note in data.report["notes"])
+    assert any("1 class ('c') has a single row, used for training only" in note for note in data.report.notes)
 
 
 def test_prepare_refusals():
@@ -140,10 +140,10 @@ REPORT_KEYS = ["task", "target", "features", "input_names", "scaling", "missing"
 def test_the_preparation_report_is_typed_and_its_dict_is_the_report():
     table = read_csv_text(classification_csv())
     data = prepare(table, "label", test_fraction=0.3, seed=1)
-    preparation = data.preparation
+    preparation = data.report
     assert isinstance(preparation, PreparationReport)
-    assert list(data.report) == REPORT_KEYS and preparation.to_dict() == data.report
+    assert list(preparation.to_dict()) == REPORT_KEYS
     assert preparation.n_train == len(data.train_rows) and preparation.n_test == len(data.test_rows)
     assert preparation.input_names == data.input_names and preparation.features == data.features
-    assert preparation.fill_values == data.pipeline.fit_report.fill_values
-    assert preparation.notes is not data.report["notes"]  # the dict is a copy: changing it changes nothing
+    assert preparation.fill_values == data.pipeline.report.fill_values
+    assert preparation.notes is not preparation.to_dict()["notes"]  # the dict is a copy: changing it changes nothing
