@@ -1,8 +1,8 @@
 """fcnn: a fully connected neural network built as a graph of nodes, on numpy.
 
-The engine (nodes, graph, network, optimizers, trainer), the tables (data,
-preprocess) and the run (settings, experiment, metrics, model) import nothing
-from the browser; ``fcnn.web.session`` is the JSON-in/JSON-out face that the
+The engine (nodes, graph, network, optimizers, trainer), the tables
+(reading, column types, task, features, targets, split, prepare) and the
+run (settings, experiment, metrics, model) import nothing from the browser; ``fcnn.web.session`` is the JSON-in/JSON-out face that the
 browser worker (``fcnn.web.worker``) exports. ``fcnn.run.settings`` holds the
 defaults, limits, choices and samples the page reads as ``facts.json``.
 """
