@@ -77,9 +77,17 @@ function showStarted(started) {
 }
 
 export async function startRun() {
+  // the run is in progress from the moment it is asked for: an engine failing while it
+  // starts loses it as surely as one failing mid-run
+  const before = runState();
+  setRunState("training");
+  updateControls();
   const started = await app.engine.start(readConfig());
+  if (started.crashed) return; // the crash handler (recovery.js) takes over
   if (!started.ok) {
     // the run trained before, its results and the data are left as they were
+    setRunState(before);
+    updateControls();
     showError(`Could not start training: ${started.error}`);
     return;
   }
@@ -89,7 +97,7 @@ export async function startRun() {
 }
 
 // Trains slice after slice until the run finishes, fails, or the user pauses or stops it.
-// Answers the slice that failed, {finished: true}, or null (paused, stopped, or the engine crashed).
+// Answers the slice that failed, {crashed: true}, or {ok: true, finished} (finished, paused or stopped).
 async function trainSlices() {
   let slices = 0;
   while (runState() === "training" && !stopWasAsked()) {
@@ -106,12 +114,13 @@ async function trainSlices() {
   return { ok: true, finished: false };
 }
 
+// The run's state is `training` (set by whoever started or resumed it).
 async function runSlices() {
-  setRunState("training");
   updateControls();
   showStatus("training", `Training on ${app.started.n_train} rows (${app.started.n_test} held out for testing)…`);
   const outcome = await trainSlices();
-  if (outcome.crashed) return;
+  // the engine failed under the run (its state is no longer training or paused): recovery.js took over
+  if (outcome.crashed || !["training", "paused"].includes(runState())) return;
   if (!outcome.ok) {
     await endWithFailure(outcome);
   } else if (runState() === "paused") {
@@ -177,6 +186,7 @@ async function applyLearningRate() {
 export async function resumeRun() {
   if (runState() !== "paused" || !(await applyLearningRate())) return;
   showError("");
+  setRunState("training");
   await runSlices();
 }
 
