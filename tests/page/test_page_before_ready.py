@@ -142,3 +142,18 @@ def test_train_pressed_before_the_engine_is_ready_trains_once_it_is(guarded_page
     assert epochs == list(range(1, 8))
     assert reports[-1]["finished"] and not any(r["finished"] for r in reports[:-1])
     assert "Trained 7 epochs" in page.text_content(tid("status"))
+
+
+def test_settings_that_cannot_be_read_are_named_in_the_status(guarded_page, app_server):
+    page = guarded_page
+    page.add_init_script(RECORD_EVENTS)
+    page.route("**/static/vendor/facts.json", lambda route: route.fulfill(status=404, body="not here"))
+    page.goto(app_server + "/")
+    page.wait_for_selector(f'{tid("status")}[data-state="error"]')
+    status = page.text_content(tid("status"))
+    assert "Could not read the page's settings" in status and "HTTP 404" in status and "reload the page" in status
+    assert page.is_disabled(tid("sample-select")) and page.is_disabled(tid("file-input"))
+    # it stays said once the engine is ready, rather than a "Ready" the controls cannot keep
+    page.wait_for_function("() => window.__engineStates.includes('ready')")
+    assert page.get_attribute(tid("status"), "data-state") == "error"
+    assert "Could not read the page's settings" in page.text_content(tid("status"))
