@@ -19,7 +19,6 @@ import numpy as np
 
 from ..errors import DataError
 from .graph import compile_passes
-from .nodes import WeightNode
 
 
 def _copy(value):
@@ -144,8 +143,6 @@ def _node_records(network):
         received, total = _received(node)
         if node is network.loss:
             total = 1.0  # dL/dL
-        elif isinstance(node, WeightNode) and total is not None:
-            total = _copy(node.grad)  # what the optimizer reads: the sum the weight node made
         gradients = {i.name: _copy(node.gradients[i]) for i in node.inbound_nodes if i in node.gradients}
         records.append(NodeTrace(
             name=node.name, kind=type(node).__name__, inbound=[i.name for i in node.inbound_nodes],

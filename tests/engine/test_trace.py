@@ -191,3 +191,41 @@ def test_a_batch_of_the_wrong_shape_is_refused_with_the_shape_needed():
     with pytest.raises(DataError, match=r"shape \(2, 3\)"):
         trace_batch(net, optimizer, np.zeros((2, 3)), np.zeros((2, 1)))
     assert isinstance(net.inputs, InputNode)
+
+
+class SharedWeightNetwork:
+    """X → linear_a (W, b_a) → tanh → linear_b (the same W, b_b) → mse: W has two
+    consumers, so its gradient is the chain rule's sum over two paths."""
+
+    get_weights = Network.get_weights
+    evaluate_loss = Network.evaluate_loss
+
+    def __init__(self, width=3, seed=0):
+        from fcnn.engine.graph import topological_sort
+        from fcnn.engine.network import ParameterSet
+        from fcnn.engine.nodes import LinearNode, MseNode, TanhNode, WeightNode
+
+        rng = np.random.default_rng(seed)
+        self.n_inputs = self.n_outputs = width
+        self.inputs, self.labels = InputNode(name="X"), InputNode(name="y")
+        shared = WeightNode(rng.normal(size=(width, width)), name="W")
+        biases = [WeightNode(rng.normal(size=width), name=f"b_{side}", decay=False) for side in "ab"]
+        hidden = TanhNode(LinearNode(self.inputs, shared, biases[0], name="linear_a"), name="tanh")
+        self.loss = MseNode(self.labels, LinearNode(hidden, shared, biases[1], name="linear_b"), name="mse")
+        self.nodes = topological_sort([self.inputs, self.labels])
+        self.parameters = ParameterSet([shared] + biases)
+        self.weights = self.parameters.weights
+
+
+def test_a_weight_with_two_consumers_gets_the_sum_of_both_paths():
+    net, twin = SharedWeightNetwork(), SharedWeightNetwork()
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    trace = trace_batch(net, make_optimizer("sgd", net.parameters, 0.1), x, y)
+    shared = trace.node("W")
+    assert set(shared.received) == {"linear_a", "linear_b"}
+    paths = shared.received["linear_a"] + shared.received["linear_b"]
+    np.testing.assert_allclose(shared.gradient, paths, rtol=1e-14, atol=0)
+    assert np.abs(shared.received["linear_a"]).max() > 1e-3 and np.abs(shared.received["linear_b"]).max() > 1e-3
+    assert relative_error(np.asarray(shared.gradient), numeric_gradient(twin, x, y, "W")) < GRADIENT_TOLERANCE
+    np.testing.assert_allclose(trace.steps["W"], -0.1 * paths, rtol=1e-12, atol=1e-15)
