@@ -85,7 +85,8 @@ def build_parser():
 
     trace = commands.add_parser("trace", help="one mini-batch of the file's rows traced node by node, forward, backward and one step")
     add_training_options(trace)
-    trace.add_argument("--rows", required=True, help="the batch: row numbers of the data (0-based, header not counted), e.g. 0,1,2,3")
+    trace.add_argument("--rows", required=True, help="the mini-batch: row numbers of the data (0-based, the header not counted), e.g. 0,1,2,3; "
+                       "the batch is these rows, whatever --batch-size says")
     trace.add_argument("--json", action="store_true", help="print the trace as one JSON object instead of a table")
 
     commands.add_parser("gradcheck", help="check every node's backward against central differences")

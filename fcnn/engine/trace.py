@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from .graph import compile_passes
 
 
@@ -159,13 +159,17 @@ def trace_batch(network, optimizer, x_batch, y_batch):
     (rows, 1) for regression and binary, one-hot (rows, classes) for
     multi-class. ``optimizer`` must be the one over ``network.parameters``.
     """
+    if optimizer.parameters is not network.parameters:
+        raise ConfigError("the optimizer updates another network's parameters; give the optimizer made "
+                          "for this network (make_optimizer(name, network.parameters, …))")
     x, y = _checked_batch(network, x_batch, y_batch)
     forward, backward = compile_passes(network.nodes)  # the lists train_batch runs
     network.inputs.value, network.labels.value = x, y
-    for node in forward:
-        node.forward()
-    for node in backward:
-        node.backward()
+    with np.errstate(over="ignore", invalid="ignore"):  # as in training: a diverging batch is told, not warned
+        for node in forward:
+            node.forward()
+        for node in backward:
+            node.backward()
     loss = float(network.loss.value)
     nodes = _node_records(network)
     before = network.get_weights()
@@ -174,7 +178,8 @@ def trace_batch(network, optimizer, x_batch, y_batch):
         optimizer.step()
     after = network.get_weights()
     # the same batch again with the new weights; inputs are fed afresh by each training batch
-    loss_after = float(network.evaluate_loss(x, y))
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss_after = float(network.evaluate_loss(x, y))
     return BatchTrace(
         nodes=nodes, loss=loss, loss_after=loss_after, weights_before=before, weights_after=after,
         steps={name: after[name] - before[name] for name in before},

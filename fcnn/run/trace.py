@@ -79,11 +79,12 @@ def _summary(value):
 def trace_table(trace, rows):
     """The trace as lines of text: one per node in topological order, then the loss and the steps."""
     lines = [f"mini-batch of rows {', '.join(map(str, rows))}; one {trace.optimizer} step, learning rate {trace.learning_rate:g}",
-             f"{'node':<22} {'kind':<24} {'shape':<10} {'mean':>11} {'min':>11} {'max':>11}  gradient norms sent back"]
+             f"{'node':<22} {'kind':<24} {'shape':<10} {'mean':>11} {'min':>11} {'max':>11} {'|dL/dvalue|':>11}  norms of the gradients sent back"]
     for node in trace.nodes:
         shape = "×".join(map(str, node.shape)) or "scalar"
         sent = ", ".join(f"d/d{name} {_norm(g):.4g}" for name, g in node.gradients.items()) or "-"
-        lines.append(f"{node.name:<22} {node.kind:<24} {shape:<10} {_summary(node.value)}  {sent}")
+        received = "-" if node.gradient is None else f"{_norm(node.gradient):.4g}"
+        lines.append(f"{node.name:<22} {node.kind:<24} {shape:<10} {_summary(node.value)} {received:>11}  {sent}")
     lines.append(f"loss {trace.loss:.10g} before the step, {trace.loss_after:.10g} after it on the same rows")
     if not trace.stepped:
         lines.append("the loss is not a finite number, so no step was taken (training would stop here)")

@@ -11,7 +11,7 @@ from fcnn.engine.network import Network
 from fcnn.engine.nodes import InputNode
 from fcnn.engine.optimizers import make_optimizer
 from fcnn.engine.trace import trace_batch
-from fcnn.errors import DataError
+from fcnn.errors import ConfigError, DataError
 
 TASK_OUTPUTS = {"regression": 1, "binary": 1, "multiclass": 3}
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
@@ -229,3 +229,21 @@ def test_a_weight_with_two_consumers_gets_the_sum_of_both_paths():
     assert np.abs(shared.received["linear_a"]).max() > 1e-3 and np.abs(shared.received["linear_b"]).max() > 1e-3
     assert relative_error(np.asarray(shared.gradient), numeric_gradient(twin, x, y, "W")) < GRADIENT_TOLERANCE
     np.testing.assert_allclose(trace.steps["W"], -0.1 * paths, rtol=1e-12, atol=1e-15)
+
+
+def test_a_batch_whose_loss_is_not_finite_takes_no_step_as_in_training():
+    net = Network(3, [4], "identity", "regression", 1, np.random.default_rng(0))
+    optimizer = make_optimizer("momentum", net.parameters, 0.1)
+    start = net.get_weights()
+    trace = trace_batch(net, optimizer, np.full((2, 3), 1e300), np.zeros((2, 1)))
+    assert not trace.stepped and not np.isfinite(trace.loss)
+    for name, value in start.items():
+        np.testing.assert_array_equal(net.get_weights()[name], value)
+        np.testing.assert_array_equal(trace.weights_after[name], value)
+    assert not optimizer.velocity.any()
+
+
+def test_an_optimizer_of_another_network_is_refused():
+    net, other = twin_networks("relu", "regression")
+    with pytest.raises(ConfigError, match="the optimizer made for this network"):
+        trace_batch(net, make_optimizer("sgd", other.parameters, 0.1), *demo_batch(net))

@@ -116,7 +116,11 @@ def test_the_table_names_every_node_and_states_the_loss(boston_trace):
     for node in boston_trace["nodes"]:
         row = next(line for line in lines if line.split()[:1] == [node["name"]])
         assert node["kind"] in row
-    assert "linear1" in text and "d/dW1" in text
+    w1 = node_values(boston_trace)["W1"]
+    w1_row = next(line for line in lines if line.startswith("W1 "))
+    assert f"{np.linalg.norm(w1['gradient']):.4g}" in w1_row.split()  # the weight's gradient, dL/dW1
+    sent_w1 = np.linalg.norm(node_values(boston_trace)["linear1"]["gradients"]["W1"])
+    assert f"d/dW1 {sent_w1:.4g}," in next(line for line in lines if line.startswith("linear1 "))
     assert f"loss {boston_trace['loss']:.10g} before the step" in text
     assert sum(line.startswith("step of ") for line in lines) == 4
 
