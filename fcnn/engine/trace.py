@@ -43,6 +43,8 @@ class NodeTrace:
     received: {outbound name: dLoss/d(this node's value)}, as each outbound node
         sent it back; ``gradient`` is their sum (the chain rule's sum over
         paths), 1.0 for the loss itself and None for a node nothing sends to.
+    Arrays may be shared between records (what one node sent, another
+    received): read them, do not write into them.
     """
 
     name: str
@@ -125,28 +127,40 @@ def _checked_batch(network, x_batch, y_batch):
     return x, y
 
 
-def _received(node):
-    """{outbound name: gradient it sent back to ``node``} and their sum (None if none did)."""
-    received = {out.name: _copy(out.gradients[node]) for out in node.outbound_nodes if node in out.gradients}
-    if not received:
-        return received, None
-    total = None
-    for gradient in received.values():
-        total = np.array(gradient, copy=True) if total is None else total + gradient
-    return received, total
+def _sent_gradients(network):
+    """{(node, inbound): a copy of dLoss/d(inbound's value) as ``node`` sent it back}."""
+    return {
+        (node, inbound): _copy(node.gradients[inbound])
+        for node in network.nodes for inbound in node.inbound_nodes if inbound in node.gradients
+    }
+
+
+def _sum_over_paths(gradients):
+    """The chain rule's sum of what the outbound nodes sent back, added in their order
+    as ``BaseNode.upstream_gradient`` adds them; None when none sent anything."""
+    if not gradients:
+        return None
+    if len(gradients) == 1:
+        return gradients[0]
+    total = np.array(gradients[0], copy=True)
+    for gradient in gradients[1:]:
+        total += gradient
+    return total
 
 
 def _node_records(network):
-    """A NodeTrace per node, read after the forward and backward passes."""
+    """A NodeTrace per node, read after the forward and backward passes. What one
+    node sent is what another received: both records hold the same copy."""
+    sent = _sent_gradients(network)
     records = []
     for node in network.nodes:
-        received, total = _received(node)
-        if node is network.loss:
-            total = 1.0  # dL/dL
-        gradients = {i.name: _copy(node.gradients[i]) for i in node.inbound_nodes if i in node.gradients}
+        received = {out.name: sent[out, node] for out in node.outbound_nodes if (out, node) in sent}
         records.append(NodeTrace(
             name=node.name, kind=type(node).__name__, inbound=[i.name for i in node.inbound_nodes],
-            value=_copy(node.value), gradients=gradients, received=received, gradient=total,
+            value=_copy(node.value),
+            gradients={i.name: sent[node, i] for i in node.inbound_nodes if (node, i) in sent},
+            received=received,
+            gradient=1.0 if node is network.loss else _sum_over_paths(list(received.values())),  # dL/dL = 1
         ))
     return records
 
