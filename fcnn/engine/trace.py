@@ -4,7 +4,12 @@
 forward and backward lists that ``Network.train_batch`` runs, then takes one
 step of the run's own optimizer. Nothing here computes a value, a gradient or
 a step a second way: it copies what the nodes and the optimizer produced
-(their buffers are reused by the next batch, so every record is a copy).
+(their buffers are reused by the next batch, so every record is a copy). The
+one sum it makes, a node's gradient over its outbound paths, is for showing:
+it adds what each outbound node sent in the order ``upstream_gradient`` does.
+
+The caller chooses the batch. For a run's next mini-batch, pass the rows the
+Trainer would take next (``network.inputs.data[indexes]``, likewise labels).
 
 Afterwards the network and the optimizer are exactly as a training step would
 leave them, so a run can resume from the traced step.

@@ -133,6 +133,17 @@ def test_a_multiclass_trace_has_one_hot_labels_and_the_fused_loss():
     assert document["nodes"][-1]["kind"] == "SoftmaxCrossEntropyNode"
 
 
+def test_a_binary_trace_ends_in_a_sigmoid_and_binary_cross_entropy():
+    document = traced_json(ROOT / "static" / "data" / "breast_cancer.csv", "--target", "diagnosis", "--rows", "0,1,19")
+    nodes = document["nodes"]
+    assert [n["kind"] for n in nodes[-2:]] == ["SigmoidNode", "BinaryCrossEntropyNode"]
+    labels = np.array(node_values(document)["y"]["value"])
+    assert labels.shape == (3, 1) and set(labels.ravel()) <= {0.0, 1.0}
+    p = np.array(nodes[-2]["value"])
+    expected = -np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p))
+    assert document["loss"] == pytest.approx(expected, rel=1e-12)
+
+
 @pytest.fixture
 def csv_with_gaps(tmp_path):
     path = tmp_path / "gaps.csv"
