@@ -3,6 +3,7 @@
     python -m fcnn train data.csv --target COL [--hidden 32,16 --activation relu
         --optimizer adam --lr 0.01 --epochs 200 --save model.json]
     python -m fcnn predict model.json new.csv > predictions.csv
+    python -m fcnn trace data.csv --target COL [the train options] --rows 0,1,2,3 [--json]
     python -m fcnn gradcheck
 
 ``train`` uses the app's defaults for every setting not given, except where
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 
@@ -23,6 +25,7 @@ from .engine.gradcheck import check_all_node_kinds
 from .run.columns import rows_for_model
 from .run.model import load_model
 from .run.experiment import Experiment
+from .run.trace import parse_rows, trace_rows, trace_table
 from .run.settings import CHOICES, MISSING_CHOICES, TrainingConfig
 
 DEFAULT_CONFIG = TrainingConfig(target="")
@@ -39,6 +42,31 @@ def _layers(text):
     return layers
 
 
+def add_training_options(parser):
+    """The data and training settings, shared by ``train`` and ``trace`` so a trace sees the run ``train`` would."""
+    parser.add_argument("csv", help="CSV file (header row optional; comma, semicolon or tab)")
+    parser.add_argument("--target", required=True, help="the column to predict")
+    parser.add_argument("--features", help="comma-separated feature columns (default: all others)")
+    parser.add_argument("--task", choices=CHOICES["task"], default=DEFAULT_CONFIG.task)
+    parser.add_argument("--hidden", type=_layers, default=DEFAULT_CONFIG.hidden_layers,
+                        help="hidden layer widths, e.g. 32,16 (default %(default)s)")
+    parser.add_argument("--activation", choices=CHOICES["activation"], default=DEFAULT_CONFIG.activation)
+    parser.add_argument("--optimizer", choices=CHOICES["optimizer"], default=DEFAULT_CONFIG.optimizer)
+    parser.add_argument("--lr", type=float, default=DEFAULT_CONFIG.learning_rate, help="learning rate (default %(default)s)")
+    parser.add_argument("--epochs", type=int, default=DEFAULT_CONFIG.epochs, help="epochs (default %(default)s)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_CONFIG.batch_size, help="mini-batch size (default %(default)s)")
+    parser.add_argument("--l2", type=float, default=DEFAULT_CONFIG.weight_decay, help="L2 weight decay (default %(default)s)")
+    parser.add_argument("--patience", type=int, default=DEFAULT_CONFIG.early_stopping,
+                        help="early-stopping patience in epochs, 0 for none (default %(default)s)")
+    parser.add_argument("--validation", type=float, default=DEFAULT_CONFIG.validation_fraction,
+                        help="fraction of training rows held out for validation (default %(default)s)")
+    parser.add_argument("--scaling", choices=CHOICES["scaling"], default=DEFAULT_CONFIG.scaling)
+    parser.add_argument("--missing", choices=MISSING_CHOICES, default=DEFAULT_CONFIG.missing)
+    parser.add_argument("--seed", type=int, default=DEFAULT_CONFIG.seed, help="random seed (default %(default)s)")
+    parser.add_argument("--seed-config", action="store_true",
+                        help="the original project's network: sigmoid, SGD, min-max scaling, no validation split")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m fcnn",
@@ -47,33 +75,19 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = commands.add_parser("train", help="train on a CSV file and report test metrics")
-    train.add_argument("csv", help="CSV file (header row optional; comma, semicolon or tab)")
-    train.add_argument("--target", required=True, help="the column to predict")
-    train.add_argument("--features", help="comma-separated feature columns (default: all others)")
-    train.add_argument("--task", choices=CHOICES["task"], default=DEFAULT_CONFIG.task)
-    train.add_argument("--hidden", type=_layers, default=DEFAULT_CONFIG.hidden_layers,
-                       help="hidden layer widths, e.g. 32,16 (default %(default)s)")
-    train.add_argument("--activation", choices=CHOICES["activation"], default=DEFAULT_CONFIG.activation)
-    train.add_argument("--optimizer", choices=CHOICES["optimizer"], default=DEFAULT_CONFIG.optimizer)
-    train.add_argument("--lr", type=float, default=DEFAULT_CONFIG.learning_rate, help="learning rate (default %(default)s)")
-    train.add_argument("--epochs", type=int, default=DEFAULT_CONFIG.epochs, help="epochs (default %(default)s)")
-    train.add_argument("--batch-size", type=int, default=DEFAULT_CONFIG.batch_size, help="mini-batch size (default %(default)s)")
-    train.add_argument("--l2", type=float, default=DEFAULT_CONFIG.weight_decay, help="L2 weight decay (default %(default)s)")
-    train.add_argument("--patience", type=int, default=DEFAULT_CONFIG.early_stopping,
-                       help="early-stopping patience in epochs, 0 for none (default %(default)s)")
-    train.add_argument("--validation", type=float, default=DEFAULT_CONFIG.validation_fraction,
-                       help="fraction of training rows held out for validation (default %(default)s)")
-    train.add_argument("--scaling", choices=CHOICES["scaling"], default=DEFAULT_CONFIG.scaling)
-    train.add_argument("--missing", choices=MISSING_CHOICES, default=DEFAULT_CONFIG.missing)
-    train.add_argument("--seed", type=int, default=DEFAULT_CONFIG.seed, help="random seed (default %(default)s)")
-    train.add_argument("--seed-config", action="store_true",
-                       help="the original project's network: sigmoid, SGD, min-max scaling, no validation split")
+    add_training_options(train)
     train.add_argument("--log-every", type=int, default=0, help="print the loss every N epochs (default: about 20 lines)")
     train.add_argument("--save", metavar="MODEL.json", help="write the trained model to this file")
 
     predict = commands.add_parser("predict", help="predict a CSV file's rows with a saved model; CSV on stdout")
     predict.add_argument("model", help="a model file saved by `train --save` or by the app")
     predict.add_argument("csv", help="CSV file with the model's feature columns (extra columns are ignored)")
+
+    trace = commands.add_parser("trace", help="one mini-batch of the file's rows traced node by node, forward, backward and one step")
+    add_training_options(trace)
+    trace.add_argument("--rows", required=True, help="the mini-batch: row numbers of the data (0-based, the header not counted), e.g. 0,1,2,3; "
+                       "the batch is these rows, whatever --batch-size says")
+    trace.add_argument("--json", action="store_true", help="print the trace as one JSON object instead of a table")
 
     commands.add_parser("gradcheck", help="check every node's backward against central differences")
     return parser
@@ -154,6 +168,21 @@ def run_predict(args, out):
     return 0
 
 
+def run_trace(args, out):
+    rows = parse_rows(args.rows)
+    table = read_csv_text(_read(args.csv))
+    trace, experiment = trace_rows(table, _config(args), rows)
+    if args.json:
+        document = {"rows": rows, "task": experiment.task, "input_names": list(experiment.data.input_names),
+                    **trace.to_dict()}
+        json.dump(document, out)
+        print(file=out)
+    else:
+        for line in trace_table(trace, rows):
+            print(line, file=out)
+    return 0
+
+
 def run_gradcheck(out):
     worst = 0.0
     for title, checks in check_all_node_kinds().items():
@@ -174,6 +203,8 @@ def main(argv=None, out=None):
             return run_train(args, out)
         if args.command == "predict":
             return run_predict(args, out)
+        if args.command == "trace":
+            return run_trace(args, out)
         return run_gradcheck(out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)
