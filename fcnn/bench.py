@@ -189,7 +189,11 @@ def sklearn_alpha(weight_decay, batch_size, task):
 
 def early_stopping_params(config):
     """Early stopping as fcnn's run has it: patience on the same share of the
-    training rows (tol 0: any gain counts, as in fcnn), or none at all."""
+    training rows (tol 0: any gain counts, as in fcnn), or none at all.
+
+    What differs, and cannot be set: scikit-learn draws its own validation
+    rows, and judges them by score (accuracy or R²) where fcnn judges by loss.
+    Both keep the best validated weights."""
     if config.early_stopping > 0 and config.validation_fraction > 0:
         return {"early_stopping": True, "validation_fraction": config.validation_fraction,
                 "n_iter_no_change": config.early_stopping, "tol": 0.0}
