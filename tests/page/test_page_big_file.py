@@ -9,7 +9,7 @@ not here.
 import numpy as np
 import pytest
 
-from test_page import open_app, tid, wait_state
+from page_support import open_app, tid, wait_state
 
 pytestmark = pytest.mark.browser
 
