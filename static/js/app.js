@@ -1,6 +1,8 @@
 // Wiring only: page events → engine calls → views. The views and panels are
 // small modules; the engine (Python, in a worker) holds the data and the model.
 import { connectEngine } from "./engine.js";
+import { emitEngineState, emitProgress } from "./events.js";
+import { askStop, runInProgress, runState, setRunState, stopWasAsked } from "./run-state.js";
 import { $, el, downloadText, sentence } from "./dom.js";
 import { DEFAULTS, fromHash, toHash } from "./state.js";
 import * as dataPanel from "./data-panel.js";
@@ -33,8 +35,7 @@ const REAL_SAMPLES = {
 const TOY_DATA_SEED = 0;
 const TOY_SAMPLES = ["xor", "circles", "spirals", "blobs", "surface"];
 
-// phase: idle (no run), training, paused, done (stopped or finished)
-const app = { engine: null, slowCall: null, restarting: false, busy: false, hasData: false, hasModel: false, phase: "idle", sample: "", columns: [], leftOut: {}, features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
+const app = { engine: null, slowCall: null, restarting: false, busy: false, hasData: false, hasModel: false, sample: "", columns: [], leftOut: {}, features: [], previewRow: null, started: null, timing: null, target: "", classes: [] };
 
 function withTimeout(promise, ms) {
   let timer;
@@ -44,7 +45,7 @@ function withTimeout(promise, ms) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function showStatus(state, text, run = app.phase) {
+function showStatus(state, text, run = runState()) {
   const status = $("status");
   status.dataset.state = state;
   status.dataset.run = run;
@@ -60,7 +61,9 @@ function showError(message) {
 function updateControls() {
   // nothing reaches the engine until a new one holds the data and model again
   document.querySelector("main").inert = app.restarting;
-  const { phase, hasData, hasModel, busy } = app;
+  const { hasData, hasModel, busy } = app;
+  // a run asked to stop is still training until its slice ends; a failed run's controls are a done one's
+  const phase = { training: stopWasAsked() ? "stopping" : "training", failed: "done" }[runState()] || runState();
   const running = phase === "training";
   $("train-button").disabled = running || phase === "paused" || !hasData || busy;
   $("pause-button").disabled = !running;
@@ -220,6 +223,7 @@ function showTiming() {
 }
 
 function takeEpochs(answer) {
+  emitProgress(answer.epochs, answer.finished, answer.stop_reason);
   if (!answer.epochs.length) return;
   const last = answer.epochs[answer.epochs.length - 1];
   app.timing.epochs += answer.epochs.length;
@@ -275,13 +279,13 @@ async function onTrain() {
 }
 
 async function runSlices() {
-  app.phase = "training";
+  setRunState("training");
   updateControls();
   showStatus("training", `Training on ${app.started.n_train} rows (${app.started.n_test} held out for testing)…`);
   let slices = 0;
   let failure = null;
   let finished = false;
-  while (app.phase === "training") {
+  while (runState() === "training" && !stopWasAsked()) {
     const begun = performance.now();
     const slice = await app.engine.trainFor(SLICE_MS);
     app.timing.elapsedMs += performance.now() - begun;
@@ -299,25 +303,26 @@ async function runSlices() {
     }
   }
   if (failure) {
-    app.phase = "done";
     showError(failure.error);
     if (failure.stop_reason === "diverged") {
+      setRunState("done");
       // the engine kept the last finite epoch's weights: show its epochs and what they predict
       takeEpochs(failure);
       await finishRun("Training stopped: the loss diverged after epoch");
       return;
     }
+    setRunState("failed");
     updateControls();
     showStatus("error", "Training stopped with an error. Ready to train again.");
     return;
   }
-  if (app.phase === "paused") {
+  if (runState() === "paused") {
     await holdTrainedModel();
     updateControls();
     showStatus("ready", `Paused after epoch ${$("epoch-counter").textContent}. Ready to resume, step or stop; the learning rate can be changed.`);
     return;
   }
-  app.phase = "done";
+  setRunState("done");
   await finishRun(finished ? "Trained" : "Stopped after epoch");
 }
 
@@ -345,7 +350,7 @@ async function finishRun(how) {
 }
 
 function onPause() {
-  if (app.phase === "training") app.phase = "paused";
+  if (runState() === "training" && !stopWasAsked()) setRunState("paused");
 }
 
 async function applyLearningRate() {
@@ -358,13 +363,13 @@ async function applyLearningRate() {
 }
 
 async function onResume() {
-  if (app.phase !== "paused" || !(await applyLearningRate())) return;
+  if (runState() !== "paused" || !(await applyLearningRate())) return;
   showError("");
   await runSlices();
 }
 
 async function onStep() {
-  if (app.phase !== "paused" && app.phase !== "done") return;
+  if (runState() !== "paused" && runState() !== "done") return;
   if (!(await applyLearningRate())) return;
   const begun = performance.now();
   const answer = await app.engine.step();
@@ -373,7 +378,7 @@ async function onStep() {
     showError(answer.error);
     if (answer.stop_reason === "diverged") {
       takeEpochs(answer);
-      app.phase = "done";
+      setRunState("done");
       await finishRun("Training stopped: the loss diverged after epoch");
     }
     return;
@@ -381,22 +386,23 @@ async function onStep() {
   takeEpochs(answer);
   showTiming();
   await redrawModelViews();
-  if (app.phase === "done") await finishRun("Stepped to epoch");
+  if (runState() === "done") await finishRun("Stepped to epoch");
   else showStatus("ready", `Paused after epoch ${answer.epoch}. Ready to resume, step or stop.`);
 }
 
 async function onStop() {
-  if (app.phase === "training") {
-    app.phase = "stopping"; // the slice loop sees it and finishes the run
+  if (runState() === "training") {
+    askStop(); // the slice loop sees it and finishes the run
     $("stop-button").disabled = true;
-  } else if (app.phase === "paused") {
-    app.phase = "done";
+    $("pause-button").disabled = true;
+  } else if (runState() === "paused") {
+    setRunState("done");
     await finishRun("Stopped after epoch");
   }
 }
 
 function onReset() {
-  app.phase = "idle";
+  setRunState("idle");
   app.started = null;
   app.chart.reset();
   showProgress(0, null);
@@ -513,15 +519,19 @@ async function onEngineCrash(error) {
   app.restarting = true;
   onSlowCall(null);
   const reason = String(error.message || error).split("\n")[0];
-  const wasTraining = app.phase === "training" || app.phase === "paused" || app.phase === "stopping";
-  app.phase = "idle";
+  // the run controller's state decides, whichever call's failure arrived first
+  const wasTraining = runInProgress();
+  if (wasTraining) setRunState("failed");
+  emitEngineState("crashed");
   updateControls();
   showStatus("loading", "The engine stopped; starting a new one…", "idle");
+  emitEngineState("restarting");
   let restarted;
   try {
     restarted = await withTimeout(restartEngine(() => {}, onEngineCrash, onSlowCall), LOAD_TIMEOUT_MS);
   } catch (failure) {
     app.restarting = false;
+    emitEngineState("crashed");
     updateControls();
     showStatus("error", "The engine stopped and could not be restarted.");
     showError(`The engine stopped (${reason}) and a new one did not start (${failure.message}). Reload the page.`);
@@ -529,7 +539,8 @@ async function onEngineCrash(error) {
   }
   app.engine = restarted.engine;
   app.restarting = false;
-  app.phase = "idle";
+  setRunState("idle");
+  emitEngineState("ready");
   app.started = null;
   app.hasData = restarted.dataBack;
   app.hasModel = restarted.modelBack !== null;
@@ -567,7 +578,7 @@ function wire() {
     const file = e.dataTransfer.files[0];
     if (!app.engine || !file) return;
     // the file inputs are disabled while training; a drop gets told why instead of nothing
-    if (app.phase === "training") showError(`The file ${file.name} was not loaded: training is running. Press Pause or Stop, then drop it again.`);
+    if (runState() === "training") showError(`The file ${file.name} was not loaded: training is running. Press Pause or Stop, then drop it again.`);
     else loadFile(file);
   });
   $("sample-select").addEventListener("change", (e) => e.target.value && loadSample(e.target.value));
@@ -629,6 +640,7 @@ async function main() {
   wire();
   trackFocus();
   updateControls();
+  emitEngineState("loading");
   try {
     app.engine = await withTimeout(connectEngine(onStage, onEngineCrash, onSlowCall), LOAD_TIMEOUT_MS);
   } catch (error) {
@@ -641,6 +653,7 @@ async function main() {
   } finally {
     clearInterval(ticker);
   }
+  emitEngineState("ready");
   for (const item of stages.children) item.dataset.done = "true";
   stages.hidden = true;
   const seconds = ((performance.now() - loadingStarted) / 1000).toFixed(1);

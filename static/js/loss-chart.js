@@ -1,5 +1,6 @@
 // The live loss chart (uPlot, vendored): training and validation loss by epoch.
 import { formatNumber } from "./dom.js";
+import { emit } from "./events.js";
 
 export function createLossChart(container) {
   const epochs = [];
@@ -22,7 +23,13 @@ export function createLossChart(container) {
     [epochs, train, validation],
     container,
   );
-  window.addEventListener("resize", () => plot.setSize({ width: width(), height: 220 }));
+  // the chart follows its panel (the window, a scrollbar, a wrapped column); a settled size is
+  // announced once the browser drew it. The observer's first call is the first layout.
+  const fit = new ResizeObserver(() => {
+    if (plot.width !== width()) plot.setSize({ width: width(), height: 220 });
+    requestAnimationFrame(() => emit("fcnn:charts-settled"));
+  });
+  fit.observe(container);
   const label = container.getAttribute("aria-label");
   // the drawing's words, for a screen reader (and a test): the epochs and the loss at either end
   const describe = () => {
