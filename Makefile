@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 VENDOR_STAMP := static/vendor/.stamp
 PACKAGE_ZIP := static/vendor/fcnn.zip
+FACTS := static/vendor/facts.json
 FCNN_SOURCES := $(wildcard fcnn/*.py fcnn/*/*.py)
 
 .PHONY: all vendor serve test unit browser screenshot chromium clean
@@ -19,7 +20,12 @@ $(VENDOR_STAMP): scripts/vendor.py scripts/vendor-lock.json
 $(PACKAGE_ZIP): $(FCNN_SOURCES) $(VENDOR_STAMP) scripts/zip_package.py
 	$(PYTHON) scripts/zip_package.py $@
 
-vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP)
+# The facts the page and the engine share (defaults, limits, choices, samples), written
+# from fcnn.run.settings; it imports the package, so $(PYTHON) needs numpy.
+$(FACTS): $(FCNN_SOURCES) $(VENDOR_STAMP)
+	$(PYTHON) -m fcnn.web.facts $@
+
+vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP) $(FACTS)
 
 serve: vendor
 	@echo "fcnn is served on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"

@@ -26,6 +26,7 @@ from .engine.nodes import (
 )
 from .engine.optimizers import SGD, Adam, Momentum
 from .engine.trainer import Trainer
-from .run.training import Experiment, TrainingConfig
+from .run.experiment import Experiment
+from .run.settings import TrainingConfig
 
 __version__ = "0.2.0"

@@ -23,7 +23,9 @@ import warnings
 import numpy as np
 
 from .tables import MinMaxScaler, TargetScaler, numeric_matrix, read_csv_text, train_test_split
+from .run.experiment import Experiment
 from .run.metrics import r2_score as r2
+from .run.settings import DEFAULTS, TrainingConfig
 from .engine.network import Network
 from .engine.optimizers import SGD, make_optimizer
 from .engine.trainer import Trainer
@@ -138,10 +140,14 @@ def main(argv=None):
 
 # -- 3. accuracy side by side ---------------------------------------------------------
 
-def _experiment(table, target, split_seed, seed, **overrides):
-    from .run.training import Experiment, TrainingConfig
+def app_defaults_config(target, split_seed, seed):
+    """The page's settings (settings.DEFAULTS) for ``target``, with the run's own seeds."""
+    chosen = {k: v for k, v in DEFAULTS.items() if k not in ("sample", "target")}
+    return TrainingConfig(target, **{**chosen, "seed": seed, "split_seed": split_seed})
 
-    experiment = Experiment(table, TrainingConfig(target, seed=seed, split_seed=split_seed, **overrides))
+
+def _experiment(table, target, split_seed, seed):
+    experiment = Experiment(table, app_defaults_config(target, split_seed, seed))
     experiment.train_for()
     return experiment
 
@@ -157,21 +163,26 @@ def _sklearn_score(experiment, seed):
         warnings.simplefilter("ignore")
         if experiment.task == "regression":
             y_scaler = StandardScaler().fit(np.asarray(data.target_train).reshape(-1, 1))
-            model = MLPRegressor(hidden_layer_sizes=(64, 32), activation="relu", solver="adam",
+            model = MLPRegressor(hidden_layer_sizes=_app_layers(), activation="relu", solver="adam",
                                  early_stopping=True, random_state=seed, max_iter=1000)
             model.fit(x_train, y_scaler.transform(np.asarray(data.target_train).reshape(-1, 1))[:, 0])
             predicted = y_scaler.inverse_transform(model.predict(x_test).reshape(-1, 1))[:, 0]
             return r2(data.target_test, predicted)
-        model = MLPClassifier(hidden_layer_sizes=(64, 32), activation="relu", solver="adam",
+        model = MLPClassifier(hidden_layer_sizes=_app_layers(), activation="relu", solver="adam",
                               early_stopping=True, random_state=seed, max_iter=1000)
         model.fit(x_train, data.target_train)
         return float(np.mean(model.predict(x_test) == data.target_test))
 
 
+def _app_layers():
+    """The app's hidden layers, which the scikit-learn baseline gets too."""
+    return tuple(DEFAULTS["hidden_layers"])
+
+
 def accuracy_table(splits=5, seeds=5, have_sklearn=True):
     """Mean test score over splits × weight seeds, with the app's default settings."""
     print(f"3. App defaults over {splits} splits (7:3) × {seeds} weight seeds; "
-          "scikit-learn MLP (64, 32) relu adam early_stopping on the same rows")
+          f"scikit-learn MLP {_app_layers()} relu adam early_stopping on the same rows")
     print(f"   {'data set':<10} {'metric':<9} {'fcnn':>8} {'sklearn':>8} {'diff':>8}")
     for name, target, metric in (("boston", "MEDV", "R²"), ("iris", "species", "accuracy"), ("wine", "class", "accuracy")):
         table = read_csv_text((DATA / f"{name}.csv").read_bytes())

@@ -20,10 +20,12 @@ import time
 from .tables import read_csv_text
 from .errors import FcnnError
 from .engine.gradcheck import check_all_node_kinds
+from .run.columns import rows_for_model
 from .run.model import load_model
-from .run.training import Experiment, TrainingConfig
+from .run.experiment import Experiment
+from .run.settings import CHOICES, MISSING_CHOICES, TrainingConfig
 
-DEFAULTS = TrainingConfig(target="")
+DEFAULT_CONFIG = TrainingConfig(target="")
 GRADCHECK_TOLERANCE = 1e-5
 
 
@@ -48,22 +50,22 @@ def build_parser():
     train.add_argument("csv", help="CSV file (header row optional; comma, semicolon or tab)")
     train.add_argument("--target", required=True, help="the column to predict")
     train.add_argument("--features", help="comma-separated feature columns (default: all others)")
-    train.add_argument("--task", choices=["auto", "regression", "binary", "multiclass"], default="auto")
-    train.add_argument("--hidden", type=_layers, default=DEFAULTS.hidden_layers,
+    train.add_argument("--task", choices=CHOICES["task"], default=DEFAULT_CONFIG.task)
+    train.add_argument("--hidden", type=_layers, default=DEFAULT_CONFIG.hidden_layers,
                        help="hidden layer widths, e.g. 32,16 (default %(default)s)")
-    train.add_argument("--activation", choices=["sigmoid", "tanh", "relu", "identity"], default=DEFAULTS.activation)
-    train.add_argument("--optimizer", choices=["sgd", "momentum", "adam"], default=DEFAULTS.optimizer)
-    train.add_argument("--lr", type=float, default=DEFAULTS.learning_rate, help="learning rate (default %(default)s)")
-    train.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="epochs (default %(default)s)")
-    train.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size, help="mini-batch size (default %(default)s)")
-    train.add_argument("--l2", type=float, default=DEFAULTS.weight_decay, help="L2 weight decay (default %(default)s)")
-    train.add_argument("--patience", type=int, default=DEFAULTS.early_stopping,
+    train.add_argument("--activation", choices=CHOICES["activation"], default=DEFAULT_CONFIG.activation)
+    train.add_argument("--optimizer", choices=CHOICES["optimizer"], default=DEFAULT_CONFIG.optimizer)
+    train.add_argument("--lr", type=float, default=DEFAULT_CONFIG.learning_rate, help="learning rate (default %(default)s)")
+    train.add_argument("--epochs", type=int, default=DEFAULT_CONFIG.epochs, help="epochs (default %(default)s)")
+    train.add_argument("--batch-size", type=int, default=DEFAULT_CONFIG.batch_size, help="mini-batch size (default %(default)s)")
+    train.add_argument("--l2", type=float, default=DEFAULT_CONFIG.weight_decay, help="L2 weight decay (default %(default)s)")
+    train.add_argument("--patience", type=int, default=DEFAULT_CONFIG.early_stopping,
                        help="early-stopping patience in epochs, 0 for none (default %(default)s)")
-    train.add_argument("--validation", type=float, default=DEFAULTS.validation_fraction,
+    train.add_argument("--validation", type=float, default=DEFAULT_CONFIG.validation_fraction,
                        help="fraction of training rows held out for validation (default %(default)s)")
-    train.add_argument("--scaling", choices=["standard", "minmax"], default=DEFAULTS.scaling)
-    train.add_argument("--missing", choices=["impute", "drop"], default=DEFAULTS.missing)
-    train.add_argument("--seed", type=int, default=DEFAULTS.seed, help="random seed (default %(default)s)")
+    train.add_argument("--scaling", choices=CHOICES["scaling"], default=DEFAULT_CONFIG.scaling)
+    train.add_argument("--missing", choices=MISSING_CHOICES, default=DEFAULT_CONFIG.missing)
+    train.add_argument("--seed", type=int, default=DEFAULT_CONFIG.seed, help="random seed (default %(default)s)")
     train.add_argument("--seed-config", action="store_true",
                        help="the original project's network: sigmoid, SGD, min-max scaling, no validation split")
     train.add_argument("--log-every", type=int, default=0, help="print the loss every N epochs (default: about 20 lines)")
@@ -144,11 +146,7 @@ def _report_lines(data):
 def run_predict(args, out):
     model = load_model(args.model)
     table = read_csv_text(_read(args.csv))
-    missing = [c for c in model.feature_columns if c not in table.columns]
-    if missing:
-        raise FcnnError(f"{args.csv} has no column {missing[0]!r}; the model needs the columns: {', '.join(model.feature_columns)}")
-    positions = [table.columns.index(c) for c in model.feature_columns]
-    rows = [[row[p] for p in positions] for row in table.rows]
+    rows = rows_for_model(table, model.feature_columns, args.csv).rows
     predictions = model.predict(rows)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.columns + [f"predicted_{model.target}"])

@@ -114,6 +114,7 @@ def collect(root: Path = ROOT) -> dict[str, Path]:
                 add(p.relative_to(root).as_posix(), p)
     add("static/favicon.svg")
     add(f"{VENDOR}/fcnn.zip")
+    add(f"{VENDOR}/facts.json")  # the defaults, limits, choices and samples the page builds its controls from
 
     # uPlot: the script and style the page links, and its licence
     for name in ("uPlot.iife.min.js", "uPlot.min.css", "LICENSE"):

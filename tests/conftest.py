@@ -35,6 +35,9 @@ def app_server():
     import zip_package
 
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    from fcnn.web import facts  # the page builds its controls from these: the source's, not a stale copy
+
+    facts.write(ROOT / "static" / "vendor" / "facts.json")
     server, origin = start_server(ROOT)
     yield origin
     server.shutdown()

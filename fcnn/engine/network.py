@@ -90,16 +90,19 @@ class Network:
         self.labels = InputNode(name="y")
         layer, width = self.inputs, self.n_inputs
         weights = []
+        self.layers = []  # (weights, biases) of each hidden layer, then of the output layer
         for i, units in enumerate(self.hidden_layers, start=1):
             w = WeightNode(init(rng, width, units), name=f"W{i}")
             b = WeightNode(np.zeros(units), name=f"b{i}", decay=False)
             weights += [w, b]
+            self.layers.append((w, b))
             layer = ACTIVATIONS[activation](LinearNode(layer, w, b, name=f"linear{i}"), name=f"{activation}{i}")
             width = units
         i = len(self.hidden_layers) + 1
         w = WeightNode(glorot_normal(rng, width, self.n_outputs), name=f"W{i}")
         b = WeightNode(np.zeros(self.n_outputs), name=f"b{i}", decay=False)
         weights += [w, b]
+        self.layers.append((w, b))
         logits = LinearNode(layer, w, b, name=f"linear{i}")
         if task == "regression":
             self.output, self.loss = logits, MseNode(self.labels, logits, name="mse")

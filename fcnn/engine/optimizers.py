@@ -33,9 +33,6 @@ class Optimizer:
     def step(self):
         raise NotImplementedError
 
-    def state(self):
-        return {}
-
 
 class SGD(Optimizer):
     """θ ← θ − lr · g"""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import FcnnError
+from .settings import TOY_SAMPLES
 
 DEFAULT_ROWS = 300
 
@@ -53,14 +54,8 @@ def _surface(rng, n):
     return x, y
 
 
-# name → (title, generator, target column)
-TOY_SETS = {
-    "xor": ("XOR (2 classes)", _xor, "label"),
-    "circles": ("Circles (2 classes)", _circles, "label"),
-    "spirals": ("Two spirals (2 classes)", _spirals, "label"),
-    "blobs": ("Gaussian blobs (3 classes)", _blobs, "label"),
-    "surface": ("2-D regression surface", _surface, "y"),
-}
+# name → generator; the titles and target columns are in settings.SAMPLES
+TOY_SETS = {"xor": _xor, "circles": _circles, "spirals": _spirals, "blobs": _blobs, "surface": _surface}
 
 
 def toy_csv(name, seed=0, rows=DEFAULT_ROWS):
@@ -70,7 +65,7 @@ def toy_csv(name, seed=0, rows=DEFAULT_ROWS):
     rows = int(rows)
     if not 10 <= rows <= 100_000:
         raise FcnnError(f"{rows} rows is out of range; use from 10 to 100000")
-    _, generate, target = TOY_SETS[name]
+    generate, target = TOY_SETS[name], TOY_SAMPLES[name].target
     x, y = generate(np.random.default_rng(int(seed)), rows)
     lines = [f"x1,x2,{target}"]
     if y.dtype.kind in "fi":

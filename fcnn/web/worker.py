@@ -8,7 +8,8 @@ import time
 
 from pyodide.ffi import JsProxy
 
-from fcnn.web.session import BROWSER_MEMORY_BUDGET, Session
+from fcnn.run.settings import BROWSER_MEMORY_BUDGET
+from fcnn.web.session import Session
 
 session = Session(memory_budget=BROWSER_MEMORY_BUDGET)
 

@@ -8,7 +8,8 @@ import pytest
 
 from fcnn.tables import read_csv_text
 from fcnn.run.model import ModelFileError, load_model
-from fcnn.run.training import Experiment, TrainingConfig
+from fcnn.run.experiment import Experiment
+from fcnn.run.settings import TrainingConfig
 
 CSV = "\n".join(
     ["size,colour,rooms,price"]

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from fcnn.tables import read_csv_text
 from fcnn.errors import FcnnError
-from fcnn.run.training import Experiment, TrainingConfig
+from fcnn.run.experiment import Experiment
+from fcnn.run.settings import TrainingConfig
 
 cells = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda v: f"{v:.4g}"),

@@ -11,7 +11,8 @@ from fcnn.engine.network import Network
 from fcnn.engine.optimizers import SGD, Adam, Momentum
 from fcnn.web.session import Session
 from fcnn.engine.trainer import Trainer
-from fcnn.run.training import Experiment, TrainingConfig
+from fcnn.run.experiment import Experiment
+from fcnn.run.settings import TrainingConfig
 
 
 def make_csv(n=200, scale=1.0, seed=3):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import PageGuard
+from fcnn.web import facts
 from site_support import ROOT, StaticServer, source_copy
 
 spec = importlib.util.spec_from_file_location("build_site", ROOT / "scripts" / "build_site.py")
@@ -46,6 +47,7 @@ def built_site(tmp_path_factory):
     import zip_package
 
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    facts.write(ROOT / "static" / "vendor" / "facts.json")
     site = tmp_path_factory.mktemp("dist") / "site"
     build_site.build(site, quiet=True)
     return site
@@ -60,7 +62,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
         "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/web/worker.py",
         "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
         "static/js/offline.js", "static/js/pyodide-start.mjs",
-        "static/vendor/fcnn.zip",
+        "static/vendor/fcnn.zip", "static/vendor/facts.json",
         "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
         "static/vendor/uplot/uPlot.iife.min.js", "static/vendor/uplot/uPlot.min.css",
         PYODIDE + "pyodide.mjs", PYODIDE + "pyodide.asm.js", PYODIDE + "pyodide.asm.wasm",

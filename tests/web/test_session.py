@@ -9,7 +9,8 @@ import pytest
 from fcnn import load_model
 from fcnn.run.samples import TOY_SETS, toy_csv
 from fcnn.web.session import Session
-from fcnn.run.training import Experiment, TrainingConfig
+from fcnn.run.experiment import Experiment
+from fcnn.run.settings import TrainingConfig
 from fcnn.tables import read_csv_text
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "static" / "data"
