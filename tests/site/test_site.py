@@ -3,7 +3,7 @@ server, that works with the network off after one visit.
 
 The browser tests serve the folder with a real `python -m http.server` (no
 special headers) in a subprocess and fail on any request outside its origin,
-any uncaught page error and any Python traceback (tests/browser_support.PageGuard;
+any uncaught page error and any Python traceback (tests/page_support.PageGuard;
 it listens on the browser context, so it also sees the service worker's requests).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import PageGuard
+from page_support import PageGuard
 from fcnn.web import facts
 from site_support import ROOT, StaticServer, source_copy
 
