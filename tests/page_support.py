@@ -182,13 +182,14 @@ def click_marked(page, testid):
 
 
 def set_viewport(page, width, height, timeout=60_000):
-    """Sets the window's size and, when it changed, waits until the charts fitted themselves to it."""
-    if page.viewport_size == {"width": width, "height": height}:
-        return
+    """Sets the window's size and, when its width changed (the charts follow their panels'
+    width; their height is fixed), waits until the charts fitted themselves to it."""
+    widened = (page.viewport_size or {}).get("width") != width
     before = last_seq(page)
     page.set_viewport_size({"width": width, "height": height})
     page.wait_for_function("(w) => document.documentElement.clientWidth === w", arg=width)
-    wait_for_event(page, "fcnn:charts-settled", after=before, timeout=timeout)
+    if widened:
+        wait_for_event(page, "fcnn:charts-settled", after=before, timeout=timeout)
 
 
 # ------------------------------------------------------------------------------ actions

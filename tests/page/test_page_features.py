@@ -10,7 +10,7 @@ import pytest
 
 from made_up_data import write_csv
 from page_support import (
-    SAMPLES, choose_sample, click_marked, download, drawn_share, events, load_file, open_app, progress_reports, tid,
+    SAMPLES, choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app, progress_reports, received_epochs, tid,
     train_to_done, wait_for_epoch, wait_for_run_state, wait_state, wait_text,
 )
 
@@ -145,10 +145,11 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     wait_for_epoch(page, 3, after=pressed)
     pause = click_marked(page, "pause-button")
     wait_for_run_state(page, "paused", after=pause)
+    # the status says paused once the slice under way has reported: every report is in by then
     page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
-    paused = events(page, "fcnn:run-state")[-1]["seq"]
+    paused = last_seq(page)
     paused_at = int(page.text_content(tid("epoch-counter")))
-    assert paused_at == progress_reports(page, after=pressed)[-1]["epochs"][-1]["epoch"]
+    assert paused_at == received_epochs(page, after=pressed)[-1]["epoch"]
     assert "Paused" in page.text_content(tid("status"))
     assert float(page.text_content(tid("elapsed")).removesuffix(" s")) > 0
     assert float(page.text_content(tid("samples-per-second")).removesuffix(" samples/s")) > 0
