@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 
 from page_support import (
-    READY, ROOT, PageGuard, act_and_wait, choose_sample, error_text, install_event_recorder, load_file, press_train, tid,
-    what_if,
+    READY, ROOT, PageGuard, act_and_wait, choose_sample, click_marked, error_text, install_event_recorder, load_file,
+    press_train, tid, wait_for_epoch, wait_for_run_state, what_if,
 )
 from shared_lab import BASELINE_EPOCHS, Lab, data_state, ensure_baseline, model_state, read_settings, snapshot, train_baseline
 
@@ -628,9 +628,11 @@ def train_then_pause(page, epochs_at_least=3):
     page.fill(tid("learning-rate"), "0.001")
     page.fill(tid("epochs"), "100000")
     page.fill(tid("early-stopping"), "0")
-    page.click(tid("train-button"))
-    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) >= {epochs_at_least}")
-    page.click(tid("pause-button"))
+    # epochs of this run: the counter still shows the baseline's until the run starts
+    pressed = click_marked(page, "train-button")
+    wait_for_epoch(page, epochs_at_least, after=pressed)
+    pause = click_marked(page, "pause-button")
+    wait_for_run_state(page, "paused", after=pause)
     page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
     return int(page.text_content(tid("epoch-counter")))
 
