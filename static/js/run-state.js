@@ -15,8 +15,8 @@ export const runInProgress = () => state === "training" || state === "paused";
 
 export function setRunState(next) {
   if (!STATES.includes(next)) throw new Error(`unknown run state ${next}`);
-  if (next === "training") stopAsked = false;
   if (next === state) return;
+  if (next === "training") stopAsked = false;
   const previous = state;
   state = next;
   emit("fcnn:run-state", { state, previous });

@@ -1,26 +1,5 @@
-// The run's configuration: the page's defaults, and its round trip through the URL hash.
-// The hash holds settings and a sample's name only — never the user's own data.
-
-export const DEFAULTS = {
-  sample: "",
-  target: "",
-  features: null, // null: every other column
-  task: "auto",
-  test_fraction: 0.3,
-  scaling: "standard",
-  hidden_layers: [8],
-  activation: "relu",
-  optimizer: "adam",
-  learning_rate: 0.003,
-  epochs: 200,
-  batch_size: 16,
-  weight_decay: 0,
-  early_stopping: 30,
-  seed: 20,
-};
-
-export const MAX_LAYERS = 10;
-export const MAX_UNITS = 512;
+// The run's configuration and its round trip through the URL hash; the defaults are the
+// shared facts' (facts.js). The hash holds settings and a sample's name only — never the user's own data.
 
 const NUMBERS = ["test_fraction", "learning_rate", "epochs", "batch_size", "weight_decay", "early_stopping", "seed"];
 
@@ -33,12 +12,12 @@ export function toHash(config) {
   return "#" + params.toString();
 }
 
-// A partial config from the hash; unknown keys are ignored, so an old link still opens.
-export function fromHash(hash) {
+// A partial config from the hash: keys the defaults do not name are ignored, so an old link still opens.
+export function fromHash(hash, defaults) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const config = {};
   for (const [key, value] of params) {
-    if (!(key in DEFAULTS)) continue;
+    if (!(key in defaults)) continue;
     if (key === "hidden_layers") config[key] = value.split(",").filter(Boolean).map(Number);
     else if (key === "features") config[key] = value.split(",").filter(Boolean);
     else if (NUMBERS.includes(key)) config[key] = Number(value);

@@ -1,6 +1,6 @@
 // Results: the metrics, a predicted-vs-actual scatter with y = x and the residuals
 // (regression), or the per-class precision and recall (classification).
-import { $, el, formatNumber, row } from "./dom.js";
+import { $, el, formatNumber, row } from "../dom.js";
 import { drawConfusion } from "./confusion-heatmap.js";
 
 export function clearResults() {

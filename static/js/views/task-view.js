@@ -1,6 +1,6 @@
 // The task beside the task choice: what the engine detects for the chosen target and why,
 // and whether the chosen override can train — shown as soon as data is loaded, before Train.
-import { $ } from "./dom.js";
+import { $ } from "../dom.js";
 
 export const TASK_NAMES = {
   regression: "regression",

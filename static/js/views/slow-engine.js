@@ -1,6 +1,6 @@
 // The notice shown while the engine has not answered for a long time (see
 // engine.js): how long, doing what, and a button to restart it. Text only.
-import { $ } from "./dom.js";
+import { $ } from "../dom.js";
 
 // what each engine call is doing, in the user's words
 const DOING = {

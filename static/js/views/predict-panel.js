@@ -1,6 +1,6 @@
 // Predicting with the model: the table of a predicted file and the line that
 // describes a loaded model file. Views only: app.js calls the engine.
-import { $, el, sentence } from "./dom.js";
+import { $, el, sentence } from "../dom.js";
 import { taskName } from "./task-view.js";
 
 // The first `limit` predicted rows of a file, and a note on what was predicted and left out.

@@ -1,5 +1,5 @@
 // The data panel: the loaded table's summary, preview, target, features, task, split and scaling.
-import { $, el, row, sentence } from "./dom.js";
+import { $, el, row, sentence } from "../dom.js";
 import { classesText, taskName } from "./task-view.js";
 
 export function showDataset(info) {

@@ -1,6 +1,6 @@
 // The paged predictions table: only the current page's rows are in the DOM,
 // so 10 000 test rows cost no more than 50.
-import { $, formatNumber, row } from "./dom.js";
+import { $, formatNumber, row } from "../dom.js";
 
 export const PAGE_ROWS = 50;
 const view = { rows: [], page: 0 };

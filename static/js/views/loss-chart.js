@@ -1,6 +1,6 @@
 // The live loss chart (uPlot, vendored): training and validation loss by epoch.
-import { formatNumber } from "./dom.js";
-import { emit } from "./events.js";
+import { formatNumber } from "../dom.js";
+import { emit } from "../events.js";
 
 export function createLossChart(container) {
   const epochs = [];

@@ -1,8 +1,18 @@
 // The network drawn two ways: the node graph in topological order (name, kind, shape),
 // and a neuron view where edges are weights, blue positive, orange negative, thicker when larger.
-import { $, el, formatNumber, svg } from "./dom.js";
+import { $, el, formatNumber, svg } from "../dom.js";
 
 const MAX_NEURONS_DRAWN = 24; // a wide layer shows its first neurons; the edges to the rest are skipped
+
+const LOSS_BY_TASK = { regression: "MSE", binary: "binary cross-entropy", multiclass: "softmax cross-entropy" };
+
+// The graph the controls describe, before a model is built: one linear node and activation
+// per hidden layer, the output layer and the loss (named once the task is known).
+export function showPlannedGraph(hiddenLayers, activation, task) {
+  const hidden = Array.from({ length: hiddenLayers }, () => `linear → ${activation}`);
+  const loss = LOSS_BY_TASK[task] || "loss";
+  $("graph-line").textContent = `input X → ${[...hidden, "linear"].join(" → ")} → ${loss} ← labels y`;
+}
 
 export function showNodes(nodes) {
   $("node-list").replaceChildren(

@@ -1,16 +1,23 @@
 // The model panel: the hidden-layer editor and the training settings.
 // The first layer's width input keeps the `hidden-units` hook.
-import { $, el } from "./dom.js";
-import { MAX_LAYERS, MAX_UNITS } from "./state.js";
+import { $, el } from "../dom.js";
+
+// the engine's limits (facts.json), set once the facts are read
+const limits = { layers: 1, units: 1 };
+
+export function setLayerLimits(maxLayers, maxUnits) {
+  limits.layers = maxLayers;
+  limits.units = maxUnits;
+}
 
 export function showLayers(widths) {
   const editor = $("layer-editor");
   editor.replaceChildren(
     ...widths.map((width, index) => {
       const id = index === 0 ? "hidden-units" : `hidden-units-${index + 1}`;
-      const label = el("label", `Hidden layer ${index + 1} units (1–${MAX_UNITS})`, { for: id });
+      const label = el("label", `Hidden layer ${index + 1} units (1–${limits.units})`, { for: id });
       const input = el("input", null, {
-        id, type: "number", min: "1", max: String(MAX_UNITS), step: "1",
+        id, type: "number", min: "1", max: String(limits.units), step: "1",
         "data-testid": index === 0 ? "hidden-units" : `hidden-units-${index + 1}`,
       });
       input.value = String(width);
@@ -19,7 +26,7 @@ export function showLayers(widths) {
       return item;
     }),
   );
-  $("add-layer").disabled = widths.length >= MAX_LAYERS;
+  $("add-layer").disabled = widths.length >= limits.layers;
   $("remove-layer").disabled = widths.length <= 1;
 }
 
@@ -29,7 +36,7 @@ export function layerWidths() {
 
 export function addLayer() {
   const widths = layerWidths();
-  if (widths.length < MAX_LAYERS) showLayers([...widths, widths[widths.length - 1] || 8]);
+  if (widths.length < limits.layers) showLayers([...widths, widths[widths.length - 1] || 8]);
 }
 
 export function removeLayer() {
@@ -68,7 +75,7 @@ export function readModelSettings() {
 }
 
 export function applyModelSettings(config) {
-  if (config.hidden_layers) showLayers(config.hidden_layers.slice(0, MAX_LAYERS));
+  if (config.hidden_layers) showLayers(config.hidden_layers.slice(0, limits.layers));
   const fields = {
     activation: "activation-select", optimizer: "optimizer-select", learning_rate: "learning-rate", epochs: "epochs",
     batch_size: "batch-size", weight_decay: "weight-decay", early_stopping: "early-stopping", seed: "seed",

@@ -1,6 +1,6 @@
 // For two features: the network's prediction over a grid, drawn under the data points.
 // Classification colours each cell by its predicted class; regression by value (blue low, orange high).
-import { CLASS_COLOURS } from "./dom.js";
+import { CLASS_COLOURS } from "../dom.js";
 
 function hexToRgb(hex) {
   const n = parseInt(hex.slice(1), 16);

@@ -1,7 +1,7 @@
 // The "what if" form: one field per feature, filled from the first row of the data.
 // A text feature is a list of the categories the model knows; a blank field takes the
 // value training filled missing cells with, which the placeholder says.
-import { $, el, formatNumber } from "./dom.js";
+import { $, el, formatNumber } from "../dom.js";
 
 // fields: the engine's feature_fields ({name, kind, categories, fill}); example: {column: cell}
 export function showWhatIf(fields, example = {}) {

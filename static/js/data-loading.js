@@ -1,0 +1,184 @@
+// Loading data: a user's file (chosen or dropped), a sample (fetched CSV or a generated toy
+// set), and what the user chose before the engine was ready, carried out once it is.
+import { $ } from "./dom.js";
+import { facts, sampleNamed, sampleTitle } from "./facts.js";
+import { formatSize, readBytes } from "./file-read.js";
+import { app, showError, showStatus, updateControls } from "./page.js";
+import { holdCsv, holdToySample } from "./held.js";
+import { updateShareLink } from "./share-link.js";
+import * as dataPanel from "./views/data-panel.js";
+import * as taskView from "./views/task-view.js";
+
+// the toy data's own seed is fixed, so a link (sample name + settings) always names the same table
+const TOY_DATA_SEED = 0;
+
+async function showLoaded(answer, preferredTarget, preferredFeatures) {
+  showError("");
+  app.hasData = true;
+  app.columns = answer.columns;
+  app.leftOut = answer.left_out;
+  app.previewRow = answer.preview[0] || null;
+  dataPanel.showDataset(answer);
+  const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
+  dataPanel.showTargetOptions(answer.columns, target);
+  dataPanel.showFeatures(answer.columns, target, preferredFeatures, answer.left_out);
+  // a task chosen for the old data does not carry over to new data (a link's task is put back after)
+  $("task-select").value = "auto";
+  await taskView.describeTarget(app.engine, target);
+  updateControls();
+  updateShareLink();
+  showStatus("ready", `Ready: ${answer.name} loaded. Check the column to predict and its task, then press Train.`);
+}
+
+// data: a sample's CSV text, or a user's file as bytes (the engine decodes them)
+async function loadData(data, name, preferredTarget = null, preferredFeatures = null) {
+  const answer = await app.engine.loadCsv(data, name);
+  if (!answer.ok) {
+    // the engine kept the table it had; so does the page
+    showError(`Could not load ${name}: ${answer.error}`);
+    return false;
+  }
+  holdCsv(data, name);
+  await showLoaded(answer, preferredTarget, preferredFeatures);
+  return true;
+}
+
+// Runs `work` with the file inputs and Train disabled, the status saying what
+// happens; a big file takes seconds in the worker. The status comes back if it fails.
+export async function whileBusy(text, work) {
+  const status = $("status");
+  const before = { state: status.dataset.state, text: status.textContent };
+  app.busy = true;
+  updateControls();
+  showStatus("working", text);
+  let done = false;
+  try {
+    done = await work();
+  } finally {
+    app.busy = false;
+    updateControls();
+    if (!done) showStatus(before.state, before.text);
+  }
+  return done;
+}
+
+async function loadFile(file) {
+  if (!file || app.busy) return false;
+  const loaded = await whileBusy(`Reading ${file.name} (${formatSize(file.size)})…`, async () => {
+    let bytes;
+    try {
+      bytes = await readBytes(file);
+    } catch (error) {
+      showError(`Could not read ${file.name}: ${error.message}.`);
+      return false;
+    }
+    return loadData(bytes, file.name);
+  });
+  if (loaded) {
+    app.sample = "";
+    $("sample-select").value = "";
+    updateShareLink();
+  }
+  return loaded;
+}
+
+// Arrow keys on the sample list choose one sample after another: only the latest choice loads.
+let sampleRequest = 0;
+
+async function loadToySample(name, preferredTarget, preferredFeatures) {
+  const answer = await app.engine.loadSample(name, TOY_DATA_SEED);
+  if (!answer.ok) {
+    showError(answer.error);
+    return false;
+  }
+  app.sample = name;
+  holdToySample(name, TOY_DATA_SEED);
+  await showLoaded(answer, preferredTarget || answer.suggested_target, preferredFeatures);
+  return true;
+}
+
+async function loadSample(name, preferredTarget = null, preferredFeatures = null) {
+  const request = ++sampleRequest;
+  const sample = sampleNamed(name);
+  if (!sample) return false;
+  if (!sample.file) return loadToySample(name, preferredTarget, preferredFeatures);
+  const response = await fetch(`./static/data/${sample.file}`);
+  if (!response.ok) {
+    showError(`Could not fetch the sample ${sample.file} (HTTP ${response.status}); reload the page.`);
+    return false;
+  }
+  const text = await response.text();
+  if (request !== sampleRequest) return false; // a later choice came while this one was fetched
+  const loaded = await loadData(text, sample.file, preferredTarget || sample.target, preferredFeatures);
+  if (loaded) app.sample = name;
+  updateShareLink();
+  return loaded;
+}
+
+// -- before the engine is ready: the latest choice of data, a model file, and Train wait for it --
+const queued = { data: null, modelFile: null, train: false };
+
+export function waitingNote() {
+  const what = [];
+  if (queued.data) what.push(`${queued.data.title} will load${queued.train ? " and train" : ""}`);
+  if (queued.modelFile) what.push(`the model ${queued.modelFile.name} will load`);
+  return what.length ? `Waiting for the engine to start — ${what.join(" and ")} when it is ready` : "";
+}
+
+function queue(change) {
+  Object.assign(queued, change);
+  app.dataQueued = queued.data !== null;
+  updateControls();
+  showStatus("loading", `${waitingNote()}.`);
+}
+
+// A sample chosen (from the list, or by a link: its target, features and task come with it).
+export function requestSample(name, target = null, features = null, task = null) {
+  if (!sampleNamed(name)) return Promise.resolve(false);
+  if (!app.engine) {
+    queue({ data: { kind: "sample", name, target, features, task, title: sampleTitle(name) } });
+    return Promise.resolve(false);
+  }
+  return loadSample(name, target, features).then((loaded) => {
+    if (loaded && task && facts.choices.task.includes(task)) {
+      $("task-select").value = task;
+      taskView.render();
+    }
+    return loaded;
+  });
+}
+
+// A file chosen or dropped.
+export function requestFile(file) {
+  if (!file) return Promise.resolve(false);
+  if (!app.engine) {
+    queue({ data: { kind: "file", file, title: file.name } });
+    return Promise.resolve(false);
+  }
+  return loadFile(file);
+}
+
+export function requestModelFile(file, load) {
+  if (app.engine) return load(file);
+  queue({ modelFile: file });
+  return Promise.resolve();
+}
+
+export function requestTrain(train) {
+  if (app.engine) return train();
+  queue({ train: true });
+  return Promise.resolve();
+}
+
+// Once the engine is ready: the queued data first, then the model file, then Train (if the data loaded).
+export async function runQueued(loadModelFile, train) {
+  const { data, modelFile, train: trainAsked } = queued;
+  Object.assign(queued, { data: null, modelFile: null, train: false });
+  let loaded = false;
+  if (data?.kind === "file") loaded = await loadFile(data.file);
+  else if (data) loaded = await requestSample(data.name, data.target, data.features, data.task);
+  app.dataQueued = false;
+  updateControls();
+  if (modelFile) await loadModelFile(modelFile);
+  if (trainAsked && loaded) await train();
+}

@@ -1,0 +1,239 @@
+// The run: start, training in slices, pause, resume, step, stop, reset, and the results at
+// its end. Its state lives in run-state.js, which announces every transition.
+import { $ } from "./dom.js";
+import { emitProgress } from "./events.js";
+import { app, exampleRow, showError, showStatus, updateControls } from "./page.js";
+import { holdModel } from "./held.js";
+import { askStop, runState, setRunState, stopWasAsked } from "./run-state.js";
+import { readConfig, shareHash, updateShareLink } from "./share-link.js";
+import { drawBoundary } from "./views/boundary-heatmap.js";
+import * as dataPanel from "./views/data-panel.js";
+import * as network from "./views/network-view.js";
+import * as results from "./views/results-view.js";
+import * as table from "./views/table-view.js";
+import * as whatIf from "./views/what-if.js";
+
+// Training runs in slices this long, so Pause and Stop wait at most one slice.
+const SLICE_MS = 80;
+// Weights and the 2-D grid travel from the worker every this many slices: drawing stays cheap.
+const REDRAW_EVERY_SLICES = 4;
+
+function showProgress(epoch, loss) {
+  $("epoch-counter").textContent = String(epoch);
+  $("epoch-total").textContent = app.started ? `of ${app.started.config.epochs}` : "";
+  $("loss-value").textContent = loss === null || loss === undefined ? "–" : Number(loss).toFixed(4).replace(/\.?0+$/, "") || "0";
+}
+
+function showTiming() {
+  const seconds = app.timing.elapsedMs / 1000;
+  $("elapsed").textContent = `${seconds.toFixed(1)} s`;
+  $("samples-per-second").textContent =
+    seconds > 0 ? `${Math.round((app.timing.epochs * app.started.n_train) / seconds)} samples/s` : "– samples/s";
+}
+
+// one progress report from the engine: announced, then drawn
+function takeEpochs(answer) {
+  emitProgress(answer.epochs, answer.finished, answer.stop_reason);
+  if (!answer.epochs.length) return;
+  const last = answer.epochs[answer.epochs.length - 1];
+  app.timing.epochs += answer.epochs.length;
+  showProgress(last[0], last[1]);
+  app.chart.append(answer.epochs);
+}
+
+export async function redrawModelViews() {
+  const view = await app.engine.networkView();
+  if (view.ok) {
+    network.showNodes(view.nodes);
+    network.showNeurons(view);
+  }
+  if (!app.started || app.started.features.length !== 2) return;
+  const grid = await app.engine.grid(40);
+  if (!grid.ok) return;
+  $("boundary-view").hidden = false;
+  drawBoundary($("boundary-canvas"), grid);
+  const colour = grid.task === "regression" ? "colour: predicted value (blue low, orange high)" : "colour: predicted class";
+  $("boundary-note").textContent = `${grid.features[0]} → across, ${grid.features[1]} ↑ up; ${colour}`;
+}
+
+function showStarted(started) {
+  showError("");
+  $("model-info").textContent = ""; // a model file loaded before is no longer the one that predicts
+  app.started = started;
+  app.target = started.config.target;
+  app.features = started.features;
+  app.hasModel = true;
+  history.replaceState(null, "", shareHash());
+  updateShareLink();
+  dataPanel.showTask(started);
+  results.clearResults();
+  table.clearPredictions();
+  app.chart.reset();
+  $("boundary-view").hidden = started.features.length !== 2;
+  showProgress(0, null);
+  app.timing = { elapsedMs: 0, epochs: 0 };
+  app.classes = started.classes || [];
+  whatIf.showWhatIf(started.feature_fields, exampleRow());
+}
+
+export async function startRun() {
+  // the run is in progress from the moment it is asked for: an engine failing while it
+  // starts loses it as surely as one failing mid-run
+  const before = runState();
+  setRunState("training");
+  updateControls();
+  const started = await app.engine.start(readConfig());
+  if (started.crashed) return; // the crash handler (recovery.js) takes over
+  if (!started.ok) {
+    // the run trained before, its results and the data are left as they were
+    setRunState(before);
+    updateControls();
+    showError(`Could not start training: ${started.error}`);
+    return;
+  }
+  showStarted(started);
+  await redrawModelViews();
+  await runSlices();
+}
+
+// Trains slice after slice until the run finishes, fails, or the user pauses or stops it.
+// Answers the slice that failed, {crashed: true}, or {ok: true, finished} (finished, paused or stopped).
+async function trainSlices() {
+  let slices = 0;
+  while (runState() === "training" && !stopWasAsked()) {
+    const begun = performance.now();
+    const slice = await app.engine.trainFor(SLICE_MS);
+    app.timing.elapsedMs += performance.now() - begun;
+    if (slice.crashed) return { crashed: true }; // the crash handler (recovery.js) takes over
+    if (!slice.ok) return slice;
+    takeEpochs(slice);
+    showTiming();
+    if (++slices % REDRAW_EVERY_SLICES === 0) await redrawModelViews();
+    if (slice.finished) return { ok: true, finished: true };
+  }
+  return { ok: true, finished: false };
+}
+
+// The run's state is `training` (set by whoever started or resumed it).
+async function runSlices() {
+  updateControls();
+  showStatus("training", `Training on ${app.started.n_train} rows (${app.started.n_test} held out for testing)…`);
+  const outcome = await trainSlices();
+  // the engine failed under the run (its state is no longer training or paused): recovery.js took over
+  if (outcome.crashed || !["training", "paused"].includes(runState())) return;
+  if (!outcome.ok) {
+    await endWithFailure(outcome);
+  } else if (runState() === "paused") {
+    await holdTrainedModel();
+    updateControls();
+    showStatus("ready", `Paused after epoch ${$("epoch-counter").textContent}. Ready to resume, step or stop; the learning rate can be changed.`);
+  } else {
+    setRunState("done");
+    await finishRun(outcome.finished ? "Trained" : "Stopped after epoch");
+  }
+}
+
+async function endWithFailure(failure) {
+  showError(failure.error);
+  if (failure.stop_reason === "diverged") {
+    // the engine kept the last finite epoch's weights: show its epochs and what they predict
+    setRunState("done");
+    takeEpochs(failure);
+    await finishRun("Training stopped: the loss diverged after epoch");
+    return;
+  }
+  setRunState("failed");
+  updateControls();
+  showStatus("error", "Training stopped with an error. Ready to train again.");
+}
+
+// The page keeps a copy of the trained model, for a new engine if this one fails.
+async function holdTrainedModel() {
+  const answer = await app.engine.modelJson();
+  if (answer.ok) holdModel(answer.text);
+}
+
+async function finishRun(how) {
+  updateControls();
+  await redrawModelViews();
+  const answer = await app.engine.results();
+  if (!answer.ok) {
+    showError(answer.error);
+    showStatus("error", "Could not compute the results. Ready to train again.");
+    return;
+  }
+  await holdTrainedModel();
+  results.showResults(answer);
+  table.showPredictions(answer.rows, answer.target);
+  const score = answer.task === "regression" ? `Test R² ${answer.r2.toFixed(4)}` : `Test accuracy ${answer.accuracy.toFixed(4)}`;
+  const epochs = how === "Trained" ? `Trained ${answer.epoch} epochs` : `${how} ${answer.epoch}`;
+  showStatus("done", `${epochs}. ${score}. Ready to train again.`);
+}
+
+export function pauseRun() {
+  if (runState() === "training" && !stopWasAsked()) setRunState("paused");
+}
+
+async function applyLearningRate() {
+  const answer = await app.engine.setLearningRate($("learning-rate").value);
+  if (!answer.ok) {
+    showError(`Could not change the learning rate: ${answer.error}`);
+    return false;
+  }
+  return true;
+}
+
+export async function resumeRun() {
+  if (runState() !== "paused" || !(await applyLearningRate())) return;
+  showError("");
+  setRunState("training");
+  await runSlices();
+}
+
+export async function stepRun() {
+  // a run that ended (finished, stopped or failed) steps on from where it is
+  if (!["paused", "done", "failed"].includes(runState())) return;
+  if (!(await applyLearningRate())) return;
+  const begun = performance.now();
+  const answer = await app.engine.step();
+  app.timing.elapsedMs += performance.now() - begun;
+  if (!answer.ok) {
+    showError(answer.error);
+    if (answer.stop_reason === "diverged") {
+      takeEpochs(answer);
+      setRunState("done");
+      await finishRun("Training stopped: the loss diverged after epoch");
+    }
+    return;
+  }
+  takeEpochs(answer);
+  showTiming();
+  await redrawModelViews();
+  if (runState() !== "paused") {
+    setRunState("done");
+    await finishRun("Stepped to epoch");
+  }
+  else showStatus("ready", `Paused after epoch ${answer.epoch}. Ready to resume, step or stop.`);
+}
+
+export async function stopRun() {
+  if (runState() === "training") {
+    askStop(); // the slice loop sees it and finishes the run
+    updateControls();
+  } else if (runState() === "paused") {
+    setRunState("done");
+    await finishRun("Stopped after epoch");
+  }
+}
+
+export function resetRun() {
+  setRunState("idle");
+  app.started = null;
+  app.chart.reset();
+  showProgress(0, null);
+  results.clearResults();
+  table.clearPredictions();
+  $("boundary-view").hidden = true;
+  updateControls();
+  showStatus("ready", "Ready: the run was cleared. Press Train to start again.");
+}
