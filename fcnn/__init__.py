@@ -1,8 +1,10 @@
 """fcnn: a fully connected neural network built as a graph of nodes, on numpy.
 
-The engine (nodes, graph, network, optimizers, trainer, data, preprocess,
-metrics, model) imports nothing from the browser; ``fcnn.web.session`` is the
-JSON-in/JSON-out face that the browser worker (``fcnn.web.worker``) exports.
+The engine (nodes, graph, network, optimizers, trainer), the tables (data,
+preprocess) and the run (settings, experiment, metrics, model) import nothing
+from the browser; ``fcnn.web.session`` is the JSON-in/JSON-out face that the
+browser worker (``fcnn.web.worker``) exports. ``fcnn.run.settings`` holds the
+defaults, limits, choices and samples the page reads as ``facts.json``.
 """
 
 from .tables import read_csv_text

@@ -23,7 +23,8 @@ from ..run.columns import rows_for_model
 from ..run.experiment import Experiment
 from ..run.model import load_model as _load_model_text
 from ..run.samples import toy_csv
-from ..run.settings import BROWSER_MEMORY_BUDGET, LIMITS, TOY_SAMPLES, TrainingConfig  # noqa: F401 (the worker's budget)
+from ..run.settings import LIMITS, TOY_SAMPLES, TrainingConfig
+from ..run.settings import BROWSER_MEMORY_BUDGET  # noqa: F401 - still importable here (tests/page read it)
 from ..tables import infer_columns, read_csv_text
 
 MAX_PREDICT_ROWS = 10_000
@@ -66,6 +67,11 @@ def _finite_or_none(value):
 
 
 class Session:
+    """The page's engine: the loaded table, the current run and the model file the user loaded.
+
+    The answers' data come from ``views`` (what the page draws) and ``reports``
+    (what a loaded table and a started run are); this class keeps the state."""
+
     def __init__(self, memory_budget=None):
         """memory_budget: bytes a run may take for training (the browser's worker
         sets it; WebAssembly has 2 GB in all). None: no check."""
@@ -92,6 +98,7 @@ class Session:
 
     @_answer
     def sample_names(self):
+        """The toy sets load_sample makes, with the page's option text as their title."""
         return {"samples": [{"name": s.name, "title": s.label} for s in TOY_SAMPLES.values()]}
 
     def _load_table(self, source, name):

@@ -230,3 +230,19 @@ def test_session_reports_divergence_in_words():
     assert not answer["ok"]
     assert "NaN" in answer["error"] and "lower the learning rate" in answer["error"]
     assert json.loads(session.results())["ok"]  # the last finite weights still predict
+
+
+def test_split_seed_chooses_the_split_and_seed_the_weights():
+    table = read_csv_text(make_csv())
+
+    def test_rows_and_first_weights(**seeds):
+        experiment = Experiment(table, TrainingConfig("target", epochs=1, **seeds))
+        return experiment.data.x_test.copy(), experiment.network.weights[0].value.copy()
+
+    rows, weights = test_rows_and_first_weights(seed=1, split_seed=7)
+    same_split_rows, other_weights = test_rows_and_first_weights(seed=2, split_seed=7)
+    assert np.array_equal(rows, same_split_rows) and not np.array_equal(weights, other_weights)
+    other_split_rows, same_weights = test_rows_and_first_weights(seed=1, split_seed=8)
+    assert not np.array_equal(rows, other_split_rows) and np.array_equal(weights, same_weights)
+    # without a split seed, the seed chooses the split too
+    assert np.array_equal(test_rows_and_first_weights(seed=7)[0], rows)

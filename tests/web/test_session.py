@@ -259,3 +259,58 @@ def test_ids_and_free_text_are_named_at_load_as_not_ticked_and_left_out_at_train
     started = call(s.start, json.dumps({"target": "price", "epochs": 1}))
     assert started["features"] == ["size"]
     assert "column 'note' holds 130 different text values, too many to be categories, so it is left out of the features" in started["notes"]
+
+
+def test_every_weight_entry_names_its_layer_and_role():
+    s = Session()
+    assert call(s.load_sample, "blobs", 1)["ok"]
+    started = call(s.start, json.dumps({"target": "label", "hidden_layers": [5, 4], "epochs": 1}))
+    assert call(s.train_for, 5000)["ok"]
+    expected = {"W1": (1, "weights"), "b1": (1, "biases"), "W2": (2, "weights"), "b2": (2, "biases"),
+                "W3": (3, "weights"), "b3": (3, "biases")}
+    for nodes in (started["nodes"], call(s.network_view)["nodes"]):
+        weights = {n["name"]: (n["layer"], n["role"]) for n in nodes if n["kind"] == "WeightNode"}
+        assert weights == expected
+        assert all("layer" not in n and "role" not in n for n in nodes if n["kind"] != "WeightNode")
+    # the layer index is the one the edges and sizes use: layer 3 is the output, 4 → 3 classes
+    view = call(s.network_view)
+    assert view["sizes"] == [2, 5, 4, 3] and len(view["edges"]) == 3
+    shapes = {n["name"]: n["shape"] for n in view["nodes"]}
+    assert shapes["W3"] == [4, 3] and shapes["b3"] == [3]
+
+
+def test_the_grid_evaluates_the_grid_only():
+    s = trained("blobs")
+
+    def refuse():
+        raise AssertionError("the grid evaluated the test rows")
+
+    s.experiment.test_metrics = s.experiment.test_output = refuse
+    g = call(s.grid, 10)
+    assert g["ok"] and len(g["values"]) == 100 and len(g["confidence"]) == 100
+
+
+def test_model_json_builds_the_model_once():
+    s = trained()
+    built = []
+    model = s.experiment.model
+
+    def counted():
+        built.append(1)
+        return model()
+
+    s.experiment.model = counted
+    answer = call(s.model_json)
+    assert answer["ok"] and answer["target"] == "label" and len(built) == 1
+
+
+def test_load_and_run_reports_keep_their_keys():
+    s = Session()
+    loaded = call(s.load_sample, "xor", 1)
+    assert set(loaded) == {"ok", "name", "columns", "left_out", "column_info", "n_rows", "suggested_target",
+                           "notes", "preview"}
+    started = call(s.start, json.dumps({"target": "label", "epochs": 1}))
+    assert set(started) == {"ok", "config", "task", "classes", "features", "inputs", "n_train", "n_test", "report",
+                            "feature_fields", "notes", "nodes"}
+    assert started["config"]["hidden_layers"] == [8] and started["config"]["batch_size"] == 16
+    assert started["n_train"] + started["n_test"] == 300 and started["features"] == ["x1", "x2"]
