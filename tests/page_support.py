@@ -292,6 +292,17 @@ def choose_sample(page, name):
     wait_text(page, "task-detected", f"Detected for {SAMPLES[name]}")
 
 
+def wait_loaded(page, target):
+    """Waits until a table loaded by the page itself (a choice it carried out later) has ``target``
+    chosen and described, and the page is ready."""
+    page.wait_for_function(
+        "(t) => document.querySelector('[data-testid=target-select]').value === t"
+        " && document.querySelector('[data-testid=task-detected]').textContent.includes(t)",
+        arg=target,
+    )
+    wait_state(page, "ready")
+
+
 def choose_target(page, target):
     page.select_option(tid("target-select"), target)
     page.wait_for_function(

@@ -70,7 +70,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
         PYODIDE + "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
     }
     # every module of the page (app.js imports the views; the site must carry them all)
-    needed |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "static" / "js").glob("*.*js")}
+    needed |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "static" / "js").rglob("*.*js")}
     assert needed <= files, f"missing: {sorted(needed - files)}"
     # everything else is one of: PyScript's chunks, licences and notes, sample data
     allowed = re.compile(
