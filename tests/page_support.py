@@ -173,10 +173,14 @@ def wait_for_epoch(page, epoch, after=-1, timeout=60_000):
 
 def click_marked(page, testid):
     """Clicks a control from inside the page and returns the last event's sequence number at
-    that moment: every event after it came after the click (no report can slip in between)."""
+    that moment: every event after it came after the click (no report can slip in between).
+    Waits first until the control is enabled, as a person would."""
+    page.wait_for_selector(f"{tid(testid)}:enabled")
     return page.evaluate(
-        """(id) => { const seq = window.__fcnnEvents.length - 1;
-                     document.querySelector(`[data-testid="${id}"]`).click(); return seq; }""",
+        """(id) => { const control = document.querySelector(`[data-testid="${id}"]`);
+                     if (control.disabled) throw new Error(`${id} is disabled`);
+                     const seq = window.__fcnnEvents.length - 1;
+                     control.click(); return seq; }""",
         testid,
     )
 
@@ -364,39 +368,3 @@ def drawn_share(page, selector, background=False):
         }""",
         [selector, background],
     )
-
-
-# Layout faults a person would see: the page scrolling sideways, a control or table sticking
-# out of its panel, two controls on top of each other. Returns one line per fault.
-LAYOUT_FAULTS_JS = """() => {
-    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.dataset.testid ? `[${e.dataset.testid}]` : '');
-    const faults = [];
-    const doc = document.documentElement;
-    if (doc.scrollWidth > doc.clientWidth) faults.push(`the page scrolls sideways by ${doc.scrollWidth - doc.clientWidth}px`);
-    const items = [...document.querySelectorAll(
-        'main input, main select, main button, main canvas, main svg, main .table-wrap, main table, main p, main label')]
-        .filter((e) => visible(e) && !e.closest('.table-wrap table'));
-    for (const e of items) {
-        const box = e.closest('.panel').getBoundingClientRect();
-        const r = e.getBoundingClientRect();
-        if (r.left < box.left - 0.5 || r.right > box.right + 0.5) {
-            faults.push(`${name(e)} sticks out of its panel (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(box.left)}–${Math.round(box.right)})`);
-        }
-    }
-    const controls = items.filter((e) => e.matches('input, select, button, canvas, svg') && !e.closest('.chart'));
-    for (let i = 0; i < controls.length; i++) {
-        for (let j = i + 1; j < controls.length; j++) {
-            const a = controls[i].getBoundingClientRect();
-            const b = controls[j].getBoundingClientRect();
-            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-            if (w > 2 && h > 2) faults.push(`${name(controls[i])} and ${name(controls[j])} overlap`);
-        }
-    }
-    return faults;
-}"""
-
-
-def layout_faults(page):
-    return page.evaluate(LAYOUT_FAULTS_JS)

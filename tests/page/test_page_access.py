@@ -7,7 +7,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from made_up_data import write_fruit
 from page_support import (
-    SAMPLES, choose_sample, click_marked, last_seq, layout_faults, load_file, open_app, run_states, set_viewport, tid,
+    SAMPLES, choose_sample, click_marked, last_seq, load_file, open_app, run_states, set_viewport, tid,
     train_to_done, wait_for_epoch, wait_for_run_state, wait_state, wait_text,
 )
 
@@ -223,6 +223,42 @@ def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, ap
     page.click(tid("stop-button"))
     wait_for_run_state(page, "done", after=pressed)
     wait_state(page, "done")
+
+
+# Layout faults a person would see: the page scrolling sideways, a control or table sticking
+# out of its panel, two controls on top of each other. Returns one line per fault.
+LAYOUT_FAULTS_JS = """() => {
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.dataset.testid ? `[${e.dataset.testid}]` : '');
+    const faults = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) faults.push(`the page scrolls sideways by ${doc.scrollWidth - doc.clientWidth}px`);
+    const items = [...document.querySelectorAll(
+        'main input, main select, main button, main canvas, main svg, main .table-wrap, main table, main p, main label')]
+        .filter((e) => visible(e) && !e.closest('.table-wrap table'));
+    for (const e of items) {
+        const box = e.closest('.panel').getBoundingClientRect();
+        const r = e.getBoundingClientRect();
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5) {
+            faults.push(`${name(e)} sticks out of its panel (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(box.left)}–${Math.round(box.right)})`);
+        }
+    }
+    const controls = items.filter((e) => e.matches('input, select, button, canvas, svg') && !e.closest('.chart'));
+    for (let i = 0; i < controls.length; i++) {
+        for (let j = i + 1; j < controls.length; j++) {
+            const a = controls[i].getBoundingClientRect();
+            const b = controls[j].getBoundingClientRect();
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 2 && h > 2) faults.push(`${name(controls[i])} and ${name(controls[j])} overlap`);
+        }
+    }
+    return faults;
+}"""
+
+
+def layout_faults(page):
+    return page.evaluate(LAYOUT_FAULTS_JS)
 
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
