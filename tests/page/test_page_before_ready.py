@@ -11,7 +11,7 @@ import pathlib
 
 import pytest
 
-from page_support import tid, wait_loaded, wait_state
+from page_actions import tid, wait_loaded, wait_state
 
 pytestmark = pytest.mark.browser
 
