@@ -106,8 +106,16 @@ function applyFacts() {
   }
 }
 
+// why facts.json could not be read, once it failed: the status keeps saying so
+let factsProblem = null;
+
+function showFactsProblem() {
+  showStatus("error", `${factsProblem} The controls cannot be built without them: reload the page.`);
+}
+
 // The status while the runtime loads: its stage and seconds, and what waits for it.
 function showLoading(stage, seconds) {
+  if (factsProblem) return;
   const waiting = loading.waitingNote();
   showStatus("loading", waiting ? `${waiting} (${stage}… ${seconds} s).` : `${stage}… ${seconds} s`);
 }
@@ -135,7 +143,8 @@ async function startFacts() {
   try {
     await loadFacts();
   } catch (error) {
-    showError(error.message);
+    factsProblem = error.message;
+    showFactsProblem();
     return false;
   }
   applyFacts();
@@ -162,7 +171,7 @@ async function main() {
   $("load-stages").hidden = true;
   document.body.dataset.readyMs = String(Math.round(performance.now() - loadingStarted));
   if (!(await factsRead)) {
-    showStatus("error", "The page's settings could not be read; the controls are not usable. Reload the page.");
+    showFactsProblem();
     return;
   }
   updateControls();

@@ -7,11 +7,12 @@ engine cannot be ready before that, however fast the machine. A sample picked, a
 chosen or Train pressed meanwhile waits, says so, and is carried out once the engine is ready.
 """
 
+import json
 import pathlib
 
 import pytest
 
-from page_actions import tid, wait_loaded, wait_state
+from page_actions import tid, wait_loaded, wait_state, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -142,3 +143,45 @@ def test_train_pressed_before_the_engine_is_ready_trains_once_it_is(guarded_page
     assert epochs == list(range(1, 8))
     assert reports[-1]["finished"] and not any(r["finished"] for r in reports[:-1])
     assert "Trained 7 epochs" in page.text_content(tid("status"))
+
+
+def test_settings_that_cannot_be_read_are_named_in_the_status(guarded_page, app_server):
+    page = guarded_page
+    page.add_init_script(RECORD_EVENTS)
+    page.route("**/static/vendor/facts.json", lambda route: route.fulfill(status=404, body="not here"))
+    page.goto(app_server + "/")
+    page.wait_for_selector(f'{tid("status")}[data-state="error"]')
+    status = page.text_content(tid("status"))
+    assert "Could not read the page's settings" in status and "HTTP 404" in status and "reload the page" in status
+    assert page.is_disabled(tid("sample-select")) and page.is_disabled(tid("file-input"))
+    # it stays said once the engine is ready, rather than a "Ready" the controls cannot keep
+    page.wait_for_function("() => window.__engineStates.includes('ready')")
+    assert page.get_attribute(tid("status"), "data-state") == "error"
+    assert "Could not read the page's settings" in page.text_content(tid("status"))
+
+
+def iris_model_file(folder):
+    """A model trained in CPython by the engine's own session, saved as the page saves one."""
+    from fcnn.web.session import Session
+
+    session = Session()
+    assert json.loads(session.load_csv((ROOT / "static" / "data" / "iris.csv").read_text(), "iris.csv"))["ok"]
+    assert json.loads(session.start(json.dumps({"target": "species", "epochs": 3})))["ok"]
+    while not json.loads(session.train_for(1000))["finished"]:
+        pass
+    path = folder / "iris-model.json"
+    path.write_text(json.loads(session.model_json())["text"])
+    return path
+
+
+def test_a_model_file_loaded_before_the_engine_is_ready_loads_once_it_is(guarded_page, app_server, tmp_path):
+    page = guarded_page
+    model = iris_model_file(tmp_path)
+    gate = open_before_ready(page, app_server)
+    page.set_input_files(tid("model-file-input"), str(model))
+    assert "the model iris-model.json will load" in page.text_content(tid("status"))
+    release_engine(page, gate)
+    assert "predicts species" in wait_text(page, "model-info", "iris-model.json")
+    assert not page.is_disabled(tid("what-if-button")) and not page.is_disabled(tid("download-model"))
+    wait_state(page, "ready")
+    assert page.is_hidden(tid("error-message"))
