@@ -26,7 +26,9 @@ from page_support import (
     READY, ROOT, PageGuard, act_and_wait, choose_sample, click_marked, error_text, install_event_recorder, load_file,
     press_train, tid, wait_for_epoch, wait_for_run_state, what_if,
 )
-from shared_lab import BASELINE_EPOCHS, Lab, data_state, ensure_baseline, model_state, read_settings, snapshot, train_baseline
+from shared_lab import (
+    BASELINE_EPOCHS, Lab, data_state, ensure_baseline, model_state, read_settings, snapshot, train_baseline,
+)
 
 pytestmark = pytest.mark.browser
 

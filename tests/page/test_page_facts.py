@@ -81,7 +81,8 @@ def test_the_page_shows_the_engines_defaults_limits_choices_and_samples_before_i
     limits = shared["limits"]
     for key, (testid, attribute) in LIMIT_ATTRIBUTES.items():
         value = page.get_attribute(tid(testid), attribute)
-        assert value is not None and float(value) == limits[key], f"{testid} {attribute}={value!r}, the engine's {key} is {limits[key]}"
+        said = f"{testid} {attribute}={value!r}, the engine's {key} is {limits[key]}"
+        assert value is not None and float(value) == limits[key], said
     assert all(int(high) == limits["max_units"] for _, _, high in shown["layers"])
 
     # the samples: names, the option texts, their order, and grouped as the facts group them

@@ -10,8 +10,9 @@ import pytest
 
 from made_up_data import write_csv
 from page_support import (
-    SAMPLES, choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app, progress_reports, received_epochs, tid,
-    train_to_done, wait_for_epoch, wait_for_run_state, wait_state, wait_text,
+    SAMPLES, choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app,
+    progress_reports, received_epochs, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state,
+    wait_text,
 )
 
 pytestmark = pytest.mark.browser
