@@ -18,7 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from page_support import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
 import zip_package  # noqa: E402
 
 OBSERVE_LONG_TASKS = """() => {

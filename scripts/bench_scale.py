@@ -143,7 +143,7 @@ def set_layers(page, widths):
 def run_page(csv_path, epochs, chromium_args):
     from playwright.sync_api import sync_playwright
 
-    from browser_support import CHROMIUM, CHROMIUM_ARGS, start_server
+    from page_support import CHROMIUM, CHROMIUM_ARGS, start_server
     import zip_package
 
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")  # the worker runs this checkout's fcnn

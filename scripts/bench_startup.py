@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_site  # noqa: E402
-from browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from page_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from site_support import StaticServer  # noqa: E402
 
 TARGET_COLD_MS = 3000

@@ -15,8 +15,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
-from page_actions import choose_sample, open_app, tid, train_to_done  # noqa: E402
+from page_support import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from page_support import choose_sample, install_event_recorder, open_app, tid, train_to_done  # noqa: E402
 import zip_package  # noqa: E402
 
 # view name → the heading scrolled to the top of the window
@@ -35,6 +35,7 @@ SIZES = {
 
 
 def train_spirals(page, origin):
+    install_event_recorder(page)  # train_to_done waits for the run's own end
     open_app(page, origin)
     choose_sample(page, "spirals")
     page.click(tid("add-layer"))

@@ -16,7 +16,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, PageGuard, start_server
+from page_support import CHROMIUM, CHROMIUM_ARGS, PageGuard, install_event_recorder, start_server
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
@@ -45,8 +45,10 @@ def app_server():
 
 @pytest.fixture
 def guarded_page(page, app_server):
-    """The page with guards: the test fails on any outside request, page error or traceback."""
+    """The page with guards: the test fails on any outside request, page error or traceback.
+    The page's events are recorded from its first script on (page_support.events)."""
     guard = PageGuard(page, app_server)
+    install_event_recorder(page)
     page.guard = guard
     page.set_default_timeout(60_000)
     yield page

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from made_up_data import write_fruit
-from page_actions import (
-    SAMPLES, choose_sample, layout_faults, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
-    wait_text,
+from page_support import (
+    SAMPLES, choose_sample, click_marked, last_seq, load_file, open_app, run_states, set_viewport, tid,
+    train_to_done, wait_for_epoch, wait_for_run_state, wait_state, wait_text,
 )
 
 pytestmark = pytest.mark.browser
@@ -107,21 +107,26 @@ def test_a_whole_run_from_the_keyboard_alone(guarded_page, app_server, tmp_path)
     page.keyboard.type("0")
 
     tab_to(page, "train-button")
+    before = last_seq(page)
     page.keyboard.press("Enter")
-    wait_state(page, "training")
-    wait_epoch_at_least(page, 2)
+    wait_for_epoch(page, 2, after=before)
     # Train is disabled while it trains: the focus has moved on to Pause
     assert focused(page) == "pause-button"
     page.keyboard.press("Space")
+    wait_for_run_state(page, "paused", after=before)
     page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
     assert focused(page) == "resume-button"
     paused_at = int(page.text_content(tid("epoch-counter")))
+    resumed = last_seq(page)
     page.keyboard.press("Enter")
-    wait_epoch_at_least(page, paused_at + 2)
+    wait_for_epoch(page, paused_at + 2, after=resumed)
     assert focused(page) == "pause-button"
     tab_to(page, "stop-button")
     page.keyboard.press("Enter")
+    assert wait_for_run_state(page, "done", "failed", after=resumed) == "done"
     wait_state(page, "done")
+    assert run_states(page, after=before) == [
+        ("idle", "training"), ("training", "paused"), ("paused", "training"), ("training", "done")]
     assert page.text_content(tid("metric-accuracy")) not in ("", "–")
     # the layer added with the keyboard is in the trained network: three weight matrices
     nodes = page.locator(tid("graph-node")).all_text_contents()
@@ -206,25 +211,64 @@ def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, ap
     # (a long run that early stopping cannot end before the drop)
     page.fill(tid("early-stopping"), "0")
     page.fill(tid("epochs"), "100000")
-    page.click(tid("train-button"))
+    pressed = click_marked(page, "train-button")
+    wait_for_run_state(page, "training", after=pressed)
     wait_state(page, "training")
     drop_file(page, "later.csv", "a,b\n1,2\n3,4\n")
     message = wait_text(page, "error-message", "later.csv")
     assert "The file later.csv was not loaded" in message and "training is running" in message and "Pause or Stop" in message
     assert page.text_content(tid("dataset-info")).startswith("dropped.csv:")
     assert page.get_attribute(tid("status"), "data-state") == "training"
+    assert run_states(page, after=pressed) == [("idle", "training")]
     page.click(tid("stop-button"))
+    wait_for_run_state(page, "done", after=pressed)
     wait_state(page, "done")
+
+
+# Layout faults a person would see: the page scrolling sideways, a control or table sticking
+# out of its panel, two controls on top of each other. Returns one line per fault.
+LAYOUT_FAULTS_JS = """() => {
+    const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.dataset.testid ? `[${e.dataset.testid}]` : '');
+    const faults = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) faults.push(`the page scrolls sideways by ${doc.scrollWidth - doc.clientWidth}px`);
+    const items = [...document.querySelectorAll(
+        'main input, main select, main button, main canvas, main svg, main .table-wrap, main table, main p, main label')]
+        .filter((e) => visible(e) && !e.closest('.table-wrap table'));
+    for (const e of items) {
+        const box = e.closest('.panel').getBoundingClientRect();
+        const r = e.getBoundingClientRect();
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5) {
+            faults.push(`${name(e)} sticks out of its panel (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(box.left)}–${Math.round(box.right)})`);
+        }
+    }
+    const controls = items.filter((e) => e.matches('input, select, button, canvas, svg') && !e.closest('.chart'));
+    for (let i = 0; i < controls.length; i++) {
+        for (let j = i + 1; j < controls.length; j++) {
+            const a = controls[i].getBoundingClientRect();
+            const b = controls[j].getBoundingClientRect();
+            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+            const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+            if (w > 2 && h > 2) faults.push(`${name(controls[i])} and ${name(controls[j])} overlap`);
+        }
+    }
+    return faults;
+}"""
+
+
+def layout_faults(page):
+    return page.evaluate(LAYOUT_FAULTS_JS)
 
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
 def faults_at_each_size(page):
+    """The layout faults at each size, measured once the charts fitted themselves to it."""
     found = {}
     for name, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_function("(w) => document.documentElement.clientWidth === w", arg=width)
+        set_viewport(page, width, height)
         found[name] = layout_faults(page)
     return found
 
@@ -235,9 +279,9 @@ def test_the_page_reads_well_on_a_desktop_and_on_a_phone(guarded_page, app_serve
     page = guarded_page
     open_app(page, app_server)
     assert faults_at_each_size(page) == {"desktop": [], "phone": []}
-    page.set_viewport_size({"width": 1280, "height": 800})
+    set_viewport(page, 1280, 800)
     fruit = write_fruit(tmp_path / "fruit.csv")
-    load_file(page, fruit)
+    assert load_file(page, fruit) == ""
     page.click(".preview summary")
     train_to_done(page, epochs=20)
     page.click(tid("gradcheck-button"))

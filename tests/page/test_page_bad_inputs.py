@@ -1,6 +1,6 @@
 """The bad-input matrix in the real page (issue 5, outcomes 1 and 2).
 
-One page serves every case (see tests/page_lab.py): it loads the Boston
+One page serves every case (see shared_lab.py): it loads the Boston
 sample and trains a small model once, and each test starts from that
 baseline. Each case checks that the page answers with a clear message in
 `error-message` (what is wrong, what to do) or, for a file it can repair, a
@@ -22,10 +22,12 @@ import time
 import numpy as np
 import pytest
 
-from browser_support import ROOT, PageGuard
-from page_lab import (
-    BASELINE_EPOCHS, Lab, act_and_wait, choose_sample, data_state, ensure_baseline, error_text, load_file,
-    model_state, press_train, read_settings, snapshot, tid, train_baseline, what_if, READY,
+from page_support import (
+    READY, ROOT, PageGuard, act_and_wait, choose_sample, click_marked, error_text, install_event_recorder, load_file,
+    press_train, tid, wait_for_epoch, wait_for_run_state, what_if,
+)
+from shared_lab import (
+    BASELINE_EPOCHS, Lab, data_state, ensure_baseline, model_state, read_settings, snapshot, train_baseline,
 )
 
 pytestmark = pytest.mark.browser
@@ -41,9 +43,10 @@ def lab(browser, app_server):
     page = context.new_page()
     page.set_default_timeout(60_000)
     guard = PageGuard(page, app_server)
+    install_event_recorder(page)
     page.goto(app_server + "/")
     page.wait_for_selector(READY, timeout=90_000)
-    choose_sample(page, "boston", "MEDV")
+    choose_sample(page, "boston")
     page.fill(tid("epochs"), BASELINE_EPOCHS)
     lab = Lab(page, guard, settings=read_settings(page))
     train_baseline(page, lab.settings)
@@ -120,7 +123,7 @@ REFUSED_FILES = [
 @pytest.mark.parametrize("label, data, words", REFUSED_FILES, ids=[case[0] for case in REFUSED_FILES])
 def test_a_file_that_cannot_be_used_is_refused_and_nothing_is_lost(lab, page, label, data, words):
     name = f"{label}.csv"
-    message = load_file(page, name, data)
+    message = load_file(page, data, name=name)
     assert_says(message, name, *words)
     assert_data_and_model_kept(lab)  # the what-if form still predicts, the same number
     assert page.is_enabled(tid("train-button"))
@@ -156,7 +159,7 @@ READABLE_FILES = [
 @pytest.mark.parametrize("label, data, header, cell, note", READABLE_FILES, ids=[case[0] for case in READABLE_FILES])
 def test_a_readable_file_loads_with_a_note_and_the_model_stays(lab, page, label, data, header, cell, note):
     name = f"{label}.csv"
-    assert load_file(page, name, data) == ""
+    assert load_file(page, data, name=name) == ""
     shown = data_state(page)
     assert shown["info"].startswith(f"{name}: ")
     assert shown["header"] == header  # no byte-order mark, no replacement characters
@@ -175,7 +178,7 @@ def test_a_readable_file_loads_with_a_note_and_the_model_stays(lab, page, label,
 def test_latin1_text_reads_as_written_in_the_preview_and_summary(lab, page):
     text = "name,città,score\n" + "\n".join(f"{w},{c},{i}" for i, (w, c) in enumerate(
         [("José", "Genève"), ("Zoë", "Málaga"), ("Ångström", "Köln"), ("Renée", "Genève")]))
-    assert load_file(page, "accents.csv", text.encode("cp1252")) == ""
+    assert load_file(page, text.encode("cp1252"), name="accents.csv") == ""
     shown = data_state(page)
     assert [r[0] for r in shown["rows"]] == ["José", "Zoë", "Ångström", "Renée"]
     assert shown["summary"][1][:2] == ["città", "categorical"]
@@ -187,7 +190,7 @@ def test_latin1_text_reads_as_written_in_the_preview_and_summary(lab, page):
 
 
 def test_one_data_row_loads_but_training_needs_two(lab, page):
-    assert load_file(page, "one-row.csv", csv_bytes(["a,b", "1,2"])) == ""
+    assert load_file(page, csv_bytes(["a,b", "1,2"]), name="one-row.csv") == ""
     assert data_state(page)["info"] == "one-row.csv: 1 row, 2 columns"
     message = press_train(page)
     assert_says(message, "1 row", "at least 2")
@@ -197,7 +200,7 @@ def test_one_data_row_loads_but_training_needs_two(lab, page):
 
 def test_a_target_with_one_class_is_refused_and_the_model_stays(lab, page):
     lines = ["size,label"] + [f"{i},yes" for i in range(30)]
-    assert load_file(page, "one-class.csv", csv_bytes(lines)) == ""
+    assert load_file(page, csv_bytes(lines), name="one-class.csv") == ""
     page.select_option(tid("target-select"), "label")
     message = press_train(page)
     assert_says(message, "'label'", "only one class", "'yes'", "choose another column")
@@ -205,14 +208,14 @@ def test_a_target_with_one_class_is_refused_and_the_model_stays(lab, page):
 
 
 def test_a_constant_number_target_is_refused_and_the_model_stays(lab, page):
-    assert load_file(page, "flat.csv", csv_bytes(["size,price"] + [f"{i},7" for i in range(30)])) == ""
+    assert load_file(page, csv_bytes(["size,price"] + [f"{i},7" for i in range(30)]), name="flat.csv") == ""
     message = press_train(page)
     assert_says(message, "'price'", "same number", "nothing to learn")
     assert_model_kept(lab)
 
 
 def train_loaded_file(page, name, lines, target, epochs="2"):
-    assert load_file(page, name, csv_bytes(lines)) == ""
+    assert load_file(page, csv_bytes(lines), name=name) == ""
     page.select_option(tid("target-select"), target)
     page.fill(tid("epochs"), epochs)
     assert press_train(page) == ""
@@ -257,7 +260,7 @@ def test_missing_target_values_leave_their_rows_out_with_a_note(lab, page):
 def test_a_number_too_large_to_compute_with_is_refused_at_train_naming_its_line(lab, page):
     # 1e308 is a finite float, but its square is not: the scaling and the loss would be NaN
     lines = ["size,rooms,price"] + [f"{i},{i % 4},{3 * i + 1}" for i in range(30)] + ["1e308,2,50"]
-    assert load_file(page, "huge.csv", csv_bytes(lines)) == ""
+    assert load_file(page, csv_bytes(lines), name="huge.csv") == ""
     message = press_train(page)
     assert_says(message, "'size'", "1e+308", "line 32", "power of ten")
     assert_model_kept(lab)
@@ -277,7 +280,7 @@ def test_a_huge_value_typed_in_the_what_if_form_is_refused_and_the_model_stays(l
 
 def test_an_id_column_is_not_ticked_as_a_feature_and_training_says_why_if_it_is(lab, page):
     lines = ["id,size,colour,price"] + [f"row-{i:04d},{i % 9},{'red' if i % 3 else 'blue'},{2 * (i % 9) + 1}" for i in range(150)]
-    assert load_file(page, "with-ids.csv", csv_bytes(lines)) == ""
+    assert load_file(page, csv_bytes(lines), name="with-ids.csv") == ""
     shown = data_state(page)
     assert shown["features"] == [["id", False], ["size", True], ["colour", True]]
     assert_notes(shown["notes"], "'id'", "150 different text values", "id or free text", "not ticked")
@@ -292,7 +295,7 @@ def test_an_id_column_is_not_ticked_as_a_feature_and_training_says_why_if_it_is(
 
 
 def test_excel_sep_line_names_the_separator(lab, page):
-    assert load_file(page, "excel.csv", csv_bytes(["sep=;", "size;price", "1,5;2", "2,5;4", "3,5;5"])) == ""
+    assert load_file(page, csv_bytes(["sep=;", "size;price", "1,5;2", "2,5;4", "3,5;5"]), name="excel.csv") == ""
     shown = data_state(page)
     assert shown["header"] == ["size", "price"] and shown["rows"][0] == ["1.5", "2"]
     assert_notes(shown["notes"], "'sep=;'", "separator")
@@ -307,7 +310,7 @@ def test_ten_thousand_columns_load_and_the_page_stays_usable(lab, page):
     header = ",".join(f"c{i}" for i in range(10_000))
     body = "\n".join(",".join(f"{v:.2f}" for v in rng.normal(size=10_000)) for _ in range(12))
     started = time.perf_counter()
-    assert load_file(page, "wide.csv", (header + "\n" + body + "\n").encode()) == ""
+    assert load_file(page, (header + "\n" + body + "\n").encode(), name="wide.csv") == ""
     print(f"\n10,000 columns × 12 rows: loaded in the page in {time.perf_counter() - started:.1f} s")
     shown = data_state(page)
     assert shown["info"] == "wide.csv: 12 rows, 10000 columns (the preview shows the first 100)"
@@ -333,17 +336,25 @@ def test_a_50_mb_file_loads_and_the_page_answers_meanwhile(lab, page, tmp_path):
     n_rows = write_big_csv(path)
     size_mb = path.stat().st_size / 2**20
     assert size_mb >= 50
+    # what the page showed the moment it started working, however soon it finished
     page.evaluate(
         """() => { window.__longest = 0;
             new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); })
-                .observe({ type: 'longtask' }); }"""
+                .observe({ type: 'longtask' });
+            const status = document.querySelector('[data-testid=status]');
+            const disabled = (id) => document.querySelector(`[data-testid=${id}]`).disabled;
+            window.__working = [];
+            new MutationObserver(() => status.dataset.state === 'working' && window.__working.push(
+                {text: status.textContent, train: disabled('train-button'), file: disabled('file-input')}))
+                .observe(status, { childList: true, characterData: true, subtree: true, attributes: true }); }"""
     )
     started = time.perf_counter()
     page.set_input_files(tid("file-input"), str(path))
-    page.wait_for_selector(f'{tid("status")}[data-state="working"]')
+    page.wait_for_function("() => window.__working.length > 0")
     # while the worker parses, the page answers and says what it is doing; nothing else can start
-    assert "big.csv" in page.text_content(tid("status")) and "MB" in page.text_content(tid("status"))
-    assert page.is_disabled(tid("train-button")) and page.is_disabled(tid("file-input"))
+    working = page.evaluate("window.__working[0]")
+    assert "big.csv" in working["text"] and "MB" in working["text"]
+    assert working["train"] and working["file"]
     page.fill(tid("seed"), "21")
     assert page.input_value(tid("seed")) == "21"
     page.wait_for_function("() => document.querySelector('[data-testid=dataset-info]').textContent.startsWith('big.csv')",
@@ -383,7 +394,7 @@ def test_html_and_script_in_headers_and_cells_are_shown_as_text(lab, page):
     lines = [f"size,{quoted(SCRIPT)},{quoted(IMG)}"]
     for i in range(60):
         lines.append(f"{i},{(i * 7) % 11},{quoted(CLASS_IMG if i < 30 else SCRIPT)}")
-    assert load_file(page, f"{IMG}.csv", csv_bytes(lines)) == ""
+    assert load_file(page, csv_bytes(lines), name=f"{IMG}.csv") == ""
     shown = data_state(page)
     assert shown["info"].startswith(f"{IMG}.csv: 60 rows")
     assert shown["header"] == ["size", SCRIPT, IMG] and shown["targets"] == ["size", SCRIPT, IMG]
@@ -619,9 +630,11 @@ def train_then_pause(page, epochs_at_least=3):
     page.fill(tid("learning-rate"), "0.001")
     page.fill(tid("epochs"), "100000")
     page.fill(tid("early-stopping"), "0")
-    page.click(tid("train-button"))
-    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) >= {epochs_at_least}")
-    page.click(tid("pause-button"))
+    # epochs of this run: the counter still shows the baseline's until the run starts
+    pressed = click_marked(page, "train-button")
+    wait_for_epoch(page, epochs_at_least, after=pressed)
+    pause = click_marked(page, "pause-button")
+    wait_for_run_state(page, "paused", after=pause)
     page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
     return int(page.text_content(tid("epoch-counter")))
 

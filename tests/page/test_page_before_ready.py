@@ -12,7 +12,7 @@ import pathlib
 
 import pytest
 
-from page_actions import tid, wait_loaded, wait_state, wait_text
+from page_support import tid, wait_loaded, wait_state, wait_text
 
 pytestmark = pytest.mark.browser
 

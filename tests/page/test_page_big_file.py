@@ -9,7 +9,7 @@ not here.
 import numpy as np
 import pytest
 
-from test_page import open_app, tid, wait_state
+from page_support import open_app, tid, train_to_done
 
 pytestmark = pytest.mark.browser
 
@@ -45,8 +45,6 @@ def test_a_file_of_100000_rows_loads_previews_and_trains(guarded_page, app_serve
     assert kinds == ["numeric"] * 20
     assert page.input_value(tid("target-select")) == "target"
     page.fill(tid("batch-size"), "256")
-    page.fill(tid("epochs"), "1")
-    page.click(tid("train-button"))
-    assert wait_state(page, "done", timeout=180_000) == "done"
+    assert train_to_done(page, epochs=1, timeout=180_000) == "done"
     assert "70000 training rows, 30000 test rows" in page.text_content(tid("task-info"))
     assert page.text_content(tid("epoch-counter")) == "1"

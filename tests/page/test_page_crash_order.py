@@ -18,8 +18,7 @@ import pathlib
 
 import pytest
 
-from page_actions import load_file, open_app, tid, wait_state, wait_text
-from page_lab import what_if
+from page_support import load_file, open_app, tid, wait_state, wait_text, what_if
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,9 @@ import pytest
 
 from fcnn.engine.network import Network
 from fcnn.web.session import BROWSER_MEMORY_BUDGET
-from page_actions import load_file, open_app, tid, wait_state
-from page_lab import what_if
+from page_support import (
+    click_marked, epoch_now, last_seq, load_file, open_app, tid, train_to_done, wait_for_epoch, wait_state, what_if,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -29,28 +30,18 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SLOW = tid("engine-slow")
 
 
-def train_iris(page, epochs):
-    # as the user's own file: the page holds its bytes, to give them to a new worker
-    load_file(page, ROOT / "static" / "data" / "iris.csv", target="species")
-    page.fill(tid("epochs"), str(epochs))
-    page.click(tid("train-button"))
-
-
-def wait_epoch_above(page, epoch):
-    page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) > {epoch}")
-
-
 def start_a_long_run_after_a_trained_model(page):
     """Trains a model, then starts a long run (early stopping off, so it cannot end first).
     Returns what the page held before the run: the preview and a what-if prediction."""
-    train_iris(page, epochs=20)
-    wait_state(page, "done")
+    # as the user's own file: the page holds its bytes, to give them to a new worker
+    assert load_file(page, ROOT / "static" / "data" / "iris.csv", target="species") == ""
+    assert train_to_done(page, epochs=20) == "done"
     held = {"preview": page.text_content(tid("data-preview")), "prediction": what_if(page)}
     assert held["prediction"].startswith("Predicted species: ")
     page.fill(tid("early-stopping"), "0")
     page.fill(tid("epochs"), "100000")
-    page.click(tid("train-button"))
-    wait_epoch_above(page, 2)
+    pressed = click_marked(page, "train-button")
+    wait_for_epoch(page, 3, after=pressed)  # epochs of this run, not the counter left from the last
     return held
 
 
@@ -73,9 +64,7 @@ def assert_restarted_with_everything_kept(page, held):
     assert what_if(page) == held["prediction"]
     assert not page.is_disabled(tid("download-model"))
     # and it trains again, in the new worker
-    page.fill(tid("epochs"), "5")
-    page.click(tid("train-button"))
-    wait_state(page, "done")
+    assert train_to_done(page, epochs=5) == "done"
     assert "Trained 5 epochs" in page.text_content(tid("status"))
     assert page.text_content(ERROR) == "" and page.is_hidden(ERROR)
     return message
@@ -111,7 +100,7 @@ def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_p
     text = page.text_content(tid("engine-slow-text"))
     assert "has not answered for" in text and "a training step" in text and "restart the engine" in text
     page.wait_for_selector(SLOW, state="hidden", timeout=30_000)
-    wait_epoch_above(page, int(page.text_content(tid("epoch-counter"))))
+    wait_for_epoch(page, epoch_now(page) + 1, after=last_seq(page))
     assert page.text_content(ERROR) == ""
 
     # a slice that never answers (an endless loop): the user restarts the engine from the notice
@@ -135,9 +124,8 @@ def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(
 
     page.goto(app_server + "/#hidden_layers=8&epochs=2&batch_size=64")
     page.wait_for_selector(f'{tid("status")}[data-state="ready"]', timeout=90_000)
-    load_file(page, path, target="y")
-    page.click(tid("train-button"))
-    wait_state(page, "done")
+    assert load_file(page, path, target="y") == ""
+    assert train_to_done(page) == "done"
     prediction = what_if(page)
     status = page.text_content(tid("status"))
 
@@ -162,6 +150,5 @@ def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(
         page.click(tid("remove-layer"))
     page.fill(tid("hidden-units"), "16")
     page.fill(tid("batch-size"), "256")
-    page.click(tid("train-button"))
-    wait_state(page, "done")
+    assert train_to_done(page) == "done"
     assert page.text_content(ERROR) == ""

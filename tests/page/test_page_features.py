@@ -9,8 +9,9 @@ import json
 import pytest
 
 from made_up_data import write_csv
-from page_actions import (
-    SAMPLES, choose_sample, download, drawn_share, load_file, open_app, tid, train_to_done, wait_epoch_at_least, wait_state,
+from page_support import (
+    SAMPLES, choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app,
+    progress_reports, received_epochs, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state,
     wait_text,
 )
 
@@ -140,27 +141,35 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     open_app(page, app_server)
     choose_sample(page, "circles")
     page.fill(tid("epochs"), "100000")
-    page.click(tid("train-button"))
-    wait_epoch_at_least(page, 3)
-    page.click(tid("pause-button"))
+    page.fill(tid("early-stopping"), "0")  # the run cannot end before the pause
+    pressed = click_marked(page, "train-button")
+    wait_for_epoch(page, 3, after=pressed)
+    pause = click_marked(page, "pause-button")
+    wait_for_run_state(page, "paused", after=pause)
+    # the status says paused once the slice under way has reported: every report is in by then
     page.wait_for_selector(f'{tid("status")}[data-run="paused"]')
+    paused = last_seq(page)
     paused_at = int(page.text_content(tid("epoch-counter")))
-    page.wait_for_timeout(300)
-    assert int(page.text_content(tid("epoch-counter"))) == paused_at
+    assert paused_at == received_epochs(page, after=pressed)[-1]["epoch"]
     assert "Paused" in page.text_content(tid("status"))
     assert float(page.text_content(tid("elapsed")).removesuffix(" s")) > 0
     assert float(page.text_content(tid("samples-per-second")).removesuffix(" samples/s")) > 0
-    page.click(tid("step-button"))
+    step = click_marked(page, "step-button")
+    # nothing trained while it was paused; the Step trains one epoch
+    assert [e for e in events(page, "fcnn:progress", after=paused) if e["seq"] <= step] == []
     page.wait_for_function(f"() => Number(document.querySelector('[data-testid=epoch-counter]').textContent) === {paused_at + 1}")
     page.fill(tid("learning-rate"), "0")
     page.click(tid("resume-button"))
     page.wait_for_selector(f'{tid("error-message")}:visible')
     assert "learning rate" in page.text_content(tid("error-message"))
     page.fill(tid("learning-rate"), "0.01")
-    page.click(tid("resume-button"))
-    wait_epoch_at_least(page, paused_at + 4)
+    resumed = click_marked(page, "resume-button")
+    wait_for_epoch(page, paused_at + 4, after=resumed)
     page.click(tid("stop-button"))
+    wait_for_run_state(page, "done", after=resumed)
     wait_state(page, "done")
+    epochs = [e["epoch"] for r in progress_reports(page, after=pressed) for e in r["epochs"]]
+    assert epochs == list(range(1, len(epochs) + 1)), f"every epoch once, in order, across the pause: {epochs}"
     assert page.locator(f'{tid("predictions-table")} tbody tr').count() > 0
     page.click(tid("reset-button"))
     assert page.text_content(tid("epoch-counter")) == "0"
@@ -215,8 +224,8 @@ def test_two_features_draw_the_decision_map_during_training(guarded_page, app_se
     )
     page.fill(tid("epochs"), "100000")
     page.fill(tid("early-stopping"), "0")
-    page.click(tid("train-button"))
-    wait_epoch_at_least(page, 3)
+    pressed = click_marked(page, "train-button")
+    wait_for_epoch(page, 3, after=pressed)
     assert page.is_visible(tid("boundary-canvas"))
     first = page.evaluate("() => document.querySelector('[data-testid=boundary-canvas]').toDataURL()")
     # the map and the weights are redrawn during training, not only at the end
@@ -227,6 +236,7 @@ def test_two_features_draw_the_decision_map_during_training(guarded_page, app_se
         arg=first,
     )
     page.click(tid("stop-button"))
+    wait_for_run_state(page, "done", after=pressed)
     wait_state(page, "done")
     assert drawn_share(page, tid("boundary-canvas"), background=True) > 0.95
     choose_sample(page, "boston")
@@ -274,7 +284,7 @@ def test_network_view_and_gradient_check(guarded_page, app_server):
 def test_model_download_load_and_identical_predictions(guarded_page, app_server, tmp_path):
     page = guarded_page
     open_app(page, app_server)
-    load_file(page, write_csv(tmp_path / "houses.csv", n=60), target="price")
+    assert load_file(page, write_csv(tmp_path / "houses.csv", n=60), target="price") == ""
     train_to_done(page, epochs=30)
     model_text = download(page, "download-model")
     assert json.loads(model_text)["target"] == "price"
@@ -343,15 +353,14 @@ def test_shared_link_reproduces_the_run(guarded_page, app_server):
     wait_text(page, "task-detected", "label")
     assert page.input_value(tid("seed")) == "7" and page.input_value(tid("hidden-units-2")) == "5"
     assert page.input_value(tid("activation-select")) == "tanh"
-    page.click(tid("train-button"))
-    wait_state(page, "done")
+    assert train_to_done(page) == "done"
     assert first_epoch_loss(page) == loss
 
 
 def test_user_file_never_goes_into_the_link(guarded_page, app_server, tmp_path):
     page = guarded_page
     open_app(page, app_server)
-    load_file(page, write_csv(tmp_path / "secret.csv", n=30))
+    assert load_file(page, write_csv(tmp_path / "secret.csv", n=30)) == ""
     link = page.get_attribute(tid("share-link"), "href")
     assert "price" not in link and "secret" not in link and "sample=" not in link
 

@@ -10,7 +10,7 @@ from fcnn import load_model
 from fcnn.tables import read_csv_text
 from fcnn.run.training import Experiment, TrainingConfig
 from made_up_data import write_csv
-from page_actions import load_file, open_app, tid, wait_state, wait_text
+from page_support import load_file, open_app, tid, train_to_done, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -19,13 +19,12 @@ def test_fifty_epochs_in_the_page_match_cpython(guarded_page, app_server, tmp_pa
     page = guarded_page
     open_app(page, app_server)
     data = write_csv(tmp_path / "houses.csv", n=120)
-    load_file(page, data, target="price")
+    assert load_file(page, data, target="price") == ""
     page.fill(tid("epochs"), "50")
     page.fill(tid("early-stopping"), "0")
     page.fill(tid("seed"), "11")
     page.fill(tid("batch-size"), "8")
-    page.click(tid("train-button"))
-    wait_state(page, "done", timeout=120_000)
+    assert train_to_done(page, timeout=120_000) == "done"
     with page.expect_download() as info:
         page.click(tid("download-model"))
     text = open(info.value.path(), encoding="utf-8").read()

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from made_up_data import write_apartments, write_fruit
-from page_actions import download, drawn_share, load_file, open_app, tid, train_to_done, wait_text
+from page_support import download, drawn_share, load_file, open_app, tid, train_to_done, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_a_newcomer_predicts_apartment_prices_from_text_columns_with_gaps(guarde
     path = write_apartments(tmp_path / "apartments.csv")
     header, rows, missing = read_table(path)
     open_app(page, app_server)
-    load_file(page, path)
+    assert load_file(page, path) == ""
 
     # the data panel: preview, column summary, the target and its task before any training
     assert page.text_content(tid("dataset-info")).startswith(f"apartments.csv: {len(rows)} rows, 5 columns")
@@ -115,7 +115,7 @@ def test_a_newcomer_tells_fruit_apart_from_text_columns_with_gaps(guarded_page, 
     path = write_fruit(tmp_path / "fruit.csv")
     header, rows, missing = read_table(path)
     open_app(page, app_server)
-    load_file(page, path)
+    assert load_file(page, path) == ""
 
     summary = column_summary(page)
     assert summary["shape"] == ["categorical", str(missing["shape"]), "3"]

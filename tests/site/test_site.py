@@ -3,7 +3,7 @@ server, that works with the network off after one visit.
 
 The browser tests serve the folder with a real `python -m http.server` (no
 special headers) in a subprocess and fail on any request outside its origin,
-any uncaught page error and any Python traceback (tests/browser_support.PageGuard;
+any uncaught page error and any Python traceback (tests/page_support.PageGuard;
 it listens on the browser context, so it also sees the service worker's requests).
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import PageGuard
+from page_support import PageGuard
 from fcnn.web import facts
 from site_support import ROOT, StaticServer, source_copy
 
@@ -292,6 +292,12 @@ def test_a_stale_worker_removes_itself_and_the_repository_page_registers_none(pa
         port = server.port
     with StaticServer(ROOT, port=port) as dev:
         guard = PageGuard(page, dev.origin)
+        # every registration the page asks for, counted as it asks (the repository's page asks none)
+        page.add_init_script(
+            """if (navigator.serviceWorker) { window.__swRegisterCalls = 0;
+                const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+                navigator.serviceWorker.register = (...args) => { window.__swRegisterCalls++; return register(...args); }; }"""
+        )
         page.reload()
         poll(
             page,
@@ -303,7 +309,9 @@ def test_a_stale_worker_removes_itself_and_the_repository_page_registers_none(pa
         assert cache_names(page) == []
         # the repository's page registers no worker of its own, even once it is ready
         page.wait_for_selector(READY, timeout=120_000)
-        page.wait_for_timeout(500)
+        # offline.js registers once the page is ready (body[data-ready-ms]), in the same turn
+        page.wait_for_function("() => document.body.dataset.readyMs")
+        assert page.evaluate("window.__swRegisterCalls") == 0
         assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
         assert "offline" not in page.evaluate("Object.keys(document.body.dataset)")
         assert not guard.problems(), guard.problems()

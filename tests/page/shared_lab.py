@@ -1,4 +1,4 @@
-"""One page shared by many browser tests: a trained baseline, what it shows, and how to get back to it.
+"""The bad-input matrix's one page, shared by its tests: a trained baseline, what it shows, and how to get back to it.
 
 A page start costs about ten seconds, so the bad-input tests share one page
 (a module-scoped fixture). Before each test the page is brought back to the
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from browser_support import PageGuard
-from page_actions import READY, tid  # noqa: F401 - READY is used by the tests that share the lab
-BASELINE_SAMPLE, BASELINE_TARGET, BASELINE_EPOCHS = "boston", "MEDV", "3"
+from page_support import PageGuard, choose_sample, press_train, tid, what_if
+
+BASELINE_SAMPLE, BASELINE_EPOCHS = "boston", "3"
 # the settings fields of the network panel and the data panel, restored before each test
 SETTINGS = ["hidden-units", "activation-select", "optimizer-select", "learning-rate", "epochs", "batch-size",
             "weight-decay", "early-stopping", "seed", "task-select", "test-fraction", "scaling-select"]
@@ -27,64 +27,6 @@ class Lab:
     settings: dict = field(default_factory=dict)
     baseline: dict = field(default_factory=dict)
     model_json: str = ""
-
-
-def act_and_wait(page, action, *testids, timeout=60_000):
-    """Run ``action`` and wait until one of the hooked elements is given a non-empty text
-    (the same text again counts: the page replaces it). Returns {testid: last text set}."""
-    page.evaluate(
-        """(ids) => {
-            (window.__watchers || []).forEach((o) => o.disconnect());
-            window.__seen = [];
-            window.__watchers = ids.map((id) => {
-                const el = document.querySelector(`[data-testid="${id}"]`);
-                const o = new MutationObserver(() => window.__seen.push([id, el.textContent]));
-                o.observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
-                return o;
-            });
-        }""",
-        list(testids),
-    )
-    action()
-    page.wait_for_function("() => window.__seen.some(([, text]) => text.trim())", timeout=timeout)
-    return dict(page.evaluate("window.__seen"))
-
-
-def error_text(page):
-    box = page.locator(tid("error-message"))
-    return box.text_content() if box.is_visible() else ""
-
-
-def load_file(page, name, data, mime="text/csv", testid="file-input"):
-    """Choose a file (in-memory bytes); returns the error message, or "" when it loaded."""
-    files = [{"name": name, "mimeType": mime, "buffer": data}]
-    seen = act_and_wait(page, lambda: page.set_input_files(tid(testid), files=files), "error-message", "dataset-info")
-    return seen.get("error-message", "").strip()
-
-
-def wait_until_idle(page, timeout=120_000):
-    """Wait until no run and no file load is going on (a refused start never began one)."""
-    page.wait_for_selector(f'{tid("status")}:not([data-state="training"]):not([data-state="working"])', timeout=timeout)
-
-
-def press_train(page, timeout=120_000):
-    """Press Train and wait for the run's end; returns the error message shown ("" when there is none)."""
-    act_and_wait(page, lambda: page.click(tid("train-button")), "error-message", "status")
-    wait_until_idle(page, timeout)
-    return error_text(page)
-
-
-def what_if(page):
-    """The what-if prediction's text for the form's current values (or the error it gave)."""
-    seen = act_and_wait(page, lambda: page.click(tid("what-if-button")), "what-if-result", "error-message")
-    return seen.get("what-if-result") or f"error: {seen.get('error-message')}"
-
-
-def choose_sample(page, name, target):
-    page.select_option(tid("sample-select"), "")
-    act_and_wait(page, lambda: page.select_option(tid("sample-select"), name), "dataset-info", "error-message")
-    assert page.text_content(tid("dataset-info")).startswith(f"{name}.csv: ")
-    assert page.input_value(tid("target-select")) == target
 
 
 def data_state(page):
@@ -153,7 +95,7 @@ def stop_any_run(page):
 
 
 def train_baseline(page, settings):
-    choose_sample(page, BASELINE_SAMPLE, BASELINE_TARGET)
+    choose_sample(page, BASELINE_SAMPLE)
     restore_settings(page, settings)
     assert press_train(page) == "", "the baseline must train"
 
@@ -167,5 +109,5 @@ def ensure_baseline(lab):
     if now["model"] != lab.baseline["model"]:
         train_baseline(page, lab.settings)  # the same seed and settings: the same model again
     elif now["data"] != lab.baseline["data"]:
-        choose_sample(page, BASELINE_SAMPLE, BASELINE_TARGET)
+        choose_sample(page, BASELINE_SAMPLE)
     assert snapshot(page) == lab.baseline, "the page could not be brought back to the baseline"
