@@ -518,7 +518,7 @@ def test_an_unusable_model_file_is_refused_and_the_model_stays(lab, page, label,
 def other_columns_model():
     """A valid model file trained in CPython on columns the page's data does not have."""
     from fcnn.tables import read_csv_text
-    from fcnn.run.training import Experiment, TrainingConfig
+    from fcnn import Experiment, TrainingConfig
 
     text = "u,v,w\n" + "\n".join(f"{i % 7},{i % 5},{2 * (i % 7) - (i % 5)}" for i in range(40))
     experiment = Experiment(read_csv_text(text), TrainingConfig(target="w", hidden_layers=[4], epochs=3))

@@ -8,7 +8,7 @@ import pytest
 
 from fcnn import load_model
 from fcnn.tables import read_csv_text
-from fcnn.run.training import Experiment, TrainingConfig
+from fcnn import Experiment, TrainingConfig
 from made_up_data import write_csv
 from page_support import load_file, open_app, tid, train_to_done, wait_text
 
