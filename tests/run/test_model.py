@@ -1,6 +1,7 @@
 """The model file: round trip to 1e-9, and refusal of bad files with clear messages."""
 
 import copy
+import pathlib
 import json
 
 import numpy as np
@@ -85,3 +86,20 @@ def test_prediction_rows_with_missing_columns_are_refused(trained):
     model = trained.model()
     with pytest.raises(Exception, match="no value for the column 'colour'"):
         model.predict([{"size": 1, "rooms": 2}])
+
+
+# A model file saved by fcnn 0.2.0 (before the package was split into engine/tables/run/web):
+# regression on a table with a text column and missing cells, so it holds fill values,
+# one-hot categories and both scalers. Its predictions were recorded when it was saved.
+SAVED_BY_0_2_0 = pathlib.Path(__file__).resolve().parent / "data" / "model-saved-by-0.2.0.json"
+SAVED_QUERIES = [{"size": "75.5", "rooms": "3", "area": "south"}, {"size": "", "rooms": "1", "area": ""},
+                 {"size": "140", "rooms": "5", "area": "centre"}]
+SAVED_PREDICTIONS = [2210.2865015499124, 2260.9067970329106, 2279.4960087398267]
+
+
+def test_a_model_file_saved_by_an_earlier_version_still_loads_and_predicts_the_same():
+    model = load_model(SAVED_BY_0_2_0.read_text())
+    assert model.target == "price" and model.task == "regression"
+    assert model.predict(SAVED_QUERIES) == pytest.approx(SAVED_PREDICTIONS, rel=1e-12)
+    # and saved again by this version, it is the same file
+    assert json.loads(model.to_json()) == json.loads(SAVED_BY_0_2_0.read_text())
