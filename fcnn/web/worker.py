@@ -48,7 +48,7 @@ grid = session.grid
 
 
 def simulate_fatal_error():
-    """Fault injection for the page's recovery test (tests/test_page_faults.py):
+    """Fault injection for the page's recovery test (tests/page/test_page_faults.py):
     reads memory outside WebAssembly's heap, the fatal error that a crashed
     native library gives. Pyodide cannot be used after it, and the page must
     start a new worker without losing the user's data and model."""
@@ -71,7 +71,7 @@ def train_for(milliseconds):
 
 
 def simulate_hang_next_train(seconds):
-    """Fault injection for tests/test_page_faults.py: the next training slice (train_for)
+    """Fault injection for tests/page/test_page_faults.py: the next training slice (train_for)
     spins for ``seconds`` without answering, as an endless loop would; the page must
     offer to restart the engine, keeping the user's data and model."""
     global _hang_next_train_seconds

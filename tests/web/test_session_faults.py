@@ -2,7 +2,7 @@
 
 MemoryError cannot be provoked safely in CPython (it would take the machine's
 memory), so the tests make the training call raise it, as numpy does in the
-browser when the 2 GB WebAssembly heap is full (see tests/test_page_faults.py
+browser when the 2 GB WebAssembly heap is full (see tests/page/test_page_faults.py
 for the real thing in Chromium).
 """
 
