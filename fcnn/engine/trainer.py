@@ -14,17 +14,39 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .trace import trace_batch
+
 
 @dataclass
 class EpochRecord:
+    """One epoch's figures.
+
+    weight_norms[i], gradient_norms[i]: the Frobenius norms of layer i+1's
+    weight matrix W (output layer last, as ``network.layers``) after the epoch,
+    and of dLoss/dW of the epoch's LAST mini-batch (without weight decay).
+    """
+
     epoch: int
     train_loss: float
     val_loss: float | None = None
     metrics: dict = field(default_factory=dict)
     learning_rate: float | None = None
+    weight_norms: list = field(default_factory=list)
+    gradient_norms: list = field(default_factory=list)
 
     def to_dict(self):
-        return asdict(self)
+        """The figures a model file's history keeps (the layer norms are for the live chart only,
+        so a saved model's file stays as it was)."""
+        record = asdict(self)
+        del record["weight_norms"], record["gradient_norms"]
+        return record
+
+
+def layer_norms(network):
+    """([‖W‖ per layer], [‖dLoss/dW‖ per layer]) as the weight nodes hold them now."""
+    weights = [float(np.linalg.norm(w.value)) for w, _ in network.layers]
+    gradients = [float(np.linalg.norm(w.grad)) for w, _ in network.layers]
+    return weights, gradients
 
 
 class Trainer:
@@ -71,17 +93,41 @@ class Trainer:
         """Takes effect from the next mini-batch (the app changes it while paused)."""
         self.optimizer.learning_rate = float(value)
 
-    def train_step(self):
-        """One mini-batch. Returns the EpochRecord when it completes an epoch, else None."""
+    def next_batch_rows(self):
+        """The training rows (indexes into x_train) the next mini-batch trains on; nothing is consumed.
+
+        At the start of an epoch this draws the epoch's shuffle, which
+        ``train_step`` would draw first anyway (nothing else uses the rng in
+        between), so the run goes on exactly as without the call."""
         if self._order is None:  # the start of an epoch: a fresh shuffle
             self._order, self._position, self._loss_sum = self.rng.permutation(self.n_train), 0, 0.0
-        batch = self._order[self._position : self._position + self.batch_size]
+        return self._order[self._position : self._position + self.batch_size].copy()
+
+    def train_step(self):
+        """One mini-batch. Returns the EpochRecord when it completes an epoch, else None."""
+        batch = self.next_batch_rows()
         loss = self.network.train_batch(batch)
         if not math.isfinite(loss):
             return self._diverged()
         self.optimizer.step()
-        self._loss_sum += loss * len(batch)
-        self._position += len(batch)
+        return self._advance(loss, len(batch))
+
+    def trace_next_batch(self):
+        """Trace the next mini-batch node by node and take its optimizer step, counted as a
+        training step (``fcnn.engine.trace.trace_batch``); returns (BatchTrace, rows, EpochRecord or None).
+
+        Training resumes exactly as if that batch had been trained by ``train_step``."""
+        rows = self.next_batch_rows()
+        network = self.network
+        trace = trace_batch(network, self.optimizer, network.inputs.data[rows], network.labels.data[rows])
+        if not trace.stepped:
+            return trace, rows, self._diverged()
+        return trace, rows, self._advance(trace.loss, len(rows))
+
+    def _advance(self, loss, rows):
+        """Count a stepped batch of ``rows`` rows with ``loss``; the EpochRecord when the epoch ends."""
+        self._loss_sum += loss * rows
+        self._position += rows
         if self._position < self.n_train:
             return None
         self._order = None
@@ -95,7 +141,8 @@ class Trainer:
         if not math.isfinite(train_loss) or (val_loss is not None and not math.isfinite(val_loss)):
             return self._diverged()
         np.copyto(self._last_finite, params.values)
-        record = EpochRecord(self.epoch + 1, float(train_loss), val_loss, {}, self.optimizer.learning_rate)
+        record = EpochRecord(self.epoch + 1, float(train_loss), val_loss, {}, self.optimizer.learning_rate,
+                             *layer_norms(self.network))
         if self.metrics is not None:
             record.metrics = self.metrics(self.network)
         self.history.append(record)

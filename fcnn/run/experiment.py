@@ -32,11 +32,11 @@ class Experiment:
         self.task = self.data.task
         self.classes = list(self.data.classes or [])
         rng = np.random.default_rng(cfg.seed)  # weights, validation split, shuffling
-        x, y = self.data.x_train, self._labels(self.data.y_train)
+        x, y = self.data.x_train, self.labels(self.data.y_train)
         # Early stopping decides on a validation split of the training rows.
         # Without it, the held-out curve is the test loss: shown, never used to decide.
         self.held_out = "test"
-        x_val, y_val = self.data.x_test, self._labels(self.data.y_test)
+        x_val, y_val = self.data.x_test, self.labels(self.data.y_test)
         if cfg.early_stopping > 0 and cfg.validation_fraction > 0 and len(x) >= 10:
             self.held_out = "validation"
             if self.task == "regression":
@@ -59,7 +59,7 @@ class Experiment:
                                patience=cfg.early_stopping, metrics=self._epoch_metrics(x_val, y_val),
                                callback=callback)
 
-    def _labels(self, encoded):
+    def labels(self, encoded):
         """The label node's array: a column for regression and binary, one-hot rows for multi-class."""
         encoded = np.asarray(encoded)
         if self.task == "multiclass":

@@ -54,7 +54,7 @@ def batch_rows(experiment, table, rows):
         x_rows.append((data.x_train if part == "train" else data.x_test)[k])
         y_rows.append((data.y_train if part == "train" else data.y_test)[k])
     # the labels as the run's label node holds them (a column, or one-hot rows)
-    return np.array(x_rows), experiment._labels(np.array(y_rows))
+    return np.array(x_rows), experiment.labels(np.array(y_rows))
 
 
 def trace_rows(table, config, rows):
