@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import traceback
 
 import numpy as np
 
 from . import views
+from .trace_view import trace_summary
 from .memory import OUT_OF_MEMORY, check_memory
 from .reports import LoadReport, RunReport
 from ..errors import FcnnError
@@ -261,6 +263,27 @@ class Session:
         return {"reports": [{"network": k, "nodes": [c.to_dict() for c in v]} for k, v in reports.items()]}
 
     @_answer
+    def trace_next_batch(self):
+        """Trace the run's next mini-batch (the run's batch size; before any training the first
+        batch with the initial weights) and take its step, counted as a training step.
+
+        Answers the summarised trace (see ``trace_view.trace_summary``), ``rows``
+        (the batch's indexes into the rows trained on) and the progress keys of
+        ``train_for`` (an epoch the step completed is in ``epochs``)."""
+        experiment = self._current()
+        trainer = experiment.trainer
+        if trainer.stop_reason == "diverged":
+            raise FcnnError("this run stopped when its loss became infinite or NaN; lower the learning rate and press "
+                            "Train to start a new run, then trace")
+        if experiment.finished:
+            trainer.extend(trainer.epoch + 1)  # as Step does: tracing on trains on
+        trace, rows, record = trainer.trace_next_batch()
+        answer = trace_summary(trace, experiment.network)
+        answer["rows"] = [int(r) for r in rows]
+        answer.update(_progress(trainer, [] if record is None else [record]))
+        return answer
+
+    @_answer
     def network_view(self):
         """The node graph and, per layer, the strongest weights (for the neuron view)."""
         return views.network_view(self._network())
@@ -296,6 +319,11 @@ class Session:
         return self.experiment
 
 
+def _finite_numbers(values):
+    """None for a number that is not finite (a gradient may overflow in a finite epoch; JSON has no infinity)."""
+    return [v if math.isfinite(v) else None for v in values]
+
+
 def _progress(trainer, records):
     """The answer to a slice of training; a clear refusal, with the epochs done, when the loss diverged."""
     answer = {
@@ -303,6 +331,9 @@ def _progress(trainer, records):
         "epoch": trainer.epoch,
         "finished": trainer.finished,
         "stop_reason": trainer.stop_reason,
+        # per epoch: [epoch, [‖W‖ per layer], [‖dLoss/dW‖ of its last batch per layer]], output layer last
+        "layer_norms": [[r.epoch, _finite_numbers(r.weight_norms), _finite_numbers(r.gradient_norms)] for r in records],
+        "val_accuracy": [[r.epoch, r.metrics["val_accuracy"]] for r in records if "val_accuracy" in r.metrics],
     }
     if trainer.stop_reason == "diverged":
         kept = f"the weights of epoch {trainer.epoch} were kept" if trainer.epoch else "the starting weights were kept"
