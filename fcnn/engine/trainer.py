@@ -99,13 +99,17 @@ class Trainer:
         At the start of an epoch this draws the epoch's shuffle, which
         ``train_step`` would draw first anyway (nothing else uses the rng in
         between), so the run goes on exactly as without the call."""
+        return self._next_batch().copy()
+
+    def _next_batch(self):
+        """The next mini-batch's rows as a view of this epoch's order (no copy on the hot path)."""
         if self._order is None:  # the start of an epoch: a fresh shuffle
             self._order, self._position, self._loss_sum = self.rng.permutation(self.n_train), 0, 0.0
-        return self._order[self._position : self._position + self.batch_size].copy()
+        return self._order[self._position : self._position + self.batch_size]
 
     def train_step(self):
         """One mini-batch. Returns the EpochRecord when it completes an epoch, else None."""
-        batch = self.next_batch_rows()
+        batch = self._next_batch()
         loss = self.network.train_batch(batch)
         if not math.isfinite(loss):
             return self._diverged()
