@@ -64,16 +64,19 @@ class NodeTrace:
     def shape(self):
         return list(np.shape(self.value))
 
-    def to_dict(self):
+    def to_dict(self, array_form=None):
+        """A JSON-ready dict; ``array_form(array)`` writes each array (default: nested lists;
+        the page's trace passes a summary instead)."""
+        form = array_form or _listed
         return {
             "name": self.name,
             "kind": self.kind,
             "inbound": list(self.inbound),
             "shape": self.shape,
-            "value": _listed(self.value),
-            "gradients": {k: _listed(v) for k, v in self.gradients.items()},
-            "received": {k: _listed(v) for k, v in self.received.items()},
-            "gradient": _listed(self.gradient),
+            "value": form(self.value),
+            "gradients": {k: form(v) for k, v in self.gradients.items()},
+            "received": {k: form(v) for k, v in self.received.items()},
+            "gradient": form(self.gradient),
         }
 
 

@@ -77,20 +77,6 @@ def summary(value):
                 "heatmap": None if small else _numbers(_rounded(_block_means(matrix, HEATMAP_CELLS)))}
 
 
-def _node_entry(node, summarised):
-    """``summarised(array)``: the summary, made once per array (what one node sent, another received)."""
-    return {
-        "name": node.name,
-        "kind": node.kind,
-        "inbound": list(node.inbound),
-        "shape": node.shape,
-        "value": summarised(node.value),
-        "gradients": {name: summarised(g) for name, g in node.gradients.items()},
-        "received": {name: summarised(g) for name, g in node.received.items()},
-        "gradient": summarised(node.gradient),
-    }
-
-
 def _once_per_array():
     made = {}
 
@@ -118,7 +104,7 @@ def trace_summary(trace, network):
     optimizer's step per weight node, the loss before and after, each kind's docstring."""
     summarised = _once_per_array()
     return {
-        "nodes": [_node_entry(node, summarised) for node in trace.nodes],
+        "nodes": [node.to_dict(summarised) for node in trace.nodes],
         "steps": {name: summary(step) for name, step in trace.steps.items()},
         "loss": _number(trace.loss),
         "loss_after": _number(trace.loss_after),
