@@ -37,6 +37,8 @@ class Experiment:
         # Without it, the held-out curve is the test loss: shown, never used to decide.
         self.held_out = "test"
         x_val, y_val = self.data.x_test, self.labels(self.data.y_test)
+        # row k of the trainer's x is table row trained_rows[k] (a trace names its batch by these)
+        self.trained_rows = self.data.train_rows
         if cfg.early_stopping > 0 and cfg.validation_fraction > 0 and len(x) >= 10:
             self.held_out = "validation"
             if self.task == "regression":
@@ -44,6 +46,7 @@ class Experiment:
             else:
                 fit_idx, val_idx = stratified_split(np.asarray(self.data.y_train), cfg.validation_fraction, rng)
             x, y, x_val, y_val = x[fit_idx], y[fit_idx], x[val_idx], y[val_idx]
+            self.trained_rows = self.data.train_rows[fit_idx]
         self.network = Network(self.data.x_train.shape[1], cfg.hidden_layers, cfg.activation, self.task,
                                max(len(self.classes), 1), rng)
         # sentences for the user: how the data was prepared, and settings adjusted to it

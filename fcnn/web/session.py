@@ -268,7 +268,8 @@ class Session:
         batch with the initial weights) and take its step, counted as a training step.
 
         Answers the summarised trace (see ``trace_view.trace_summary``), ``rows``
-        (the batch's indexes into the rows trained on) and the progress keys of
+        (the batch's indexes into the rows trained on), ``table_rows`` (the same
+        rows numbered as in the file, 0-based: ``python -m fcnn trace --rows``) and the progress keys of
         ``train_for`` (an epoch the step completed is in ``epochs``)."""
         experiment = self._current()
         trainer = experiment.trainer
@@ -280,6 +281,7 @@ class Session:
         trace, rows, record = trainer.trace_next_batch()
         answer = trace_summary(trace, experiment.network)
         answer["rows"] = [int(r) for r in rows]
+        answer["table_rows"] = [int(experiment.trained_rows[r]) for r in rows]  # the file's rows, 0-based
         answer.update(_progress(trainer, [] if record is None else [record]))
         return answer
 

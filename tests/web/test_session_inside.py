@@ -53,6 +53,12 @@ def test_trace_summary_holds_the_engine_traces_numbers():
     assert answer["ok"]
     trace, rows, _ = twin.experiment.trainer.trace_next_batch()
     assert answer["rows"] == rows.tolist() and len(rows) == 16
+    # the file's row numbers: the same inputs as the trainer's rows, via the run's own prepared arrays
+    prepared = twin.experiment.data
+    where = {int(r): k for k, r in enumerate(prepared.train_rows)}
+    assert len(set(answer["table_rows"])) == 16
+    np.testing.assert_array_equal(prepared.x_train[[where[r] for r in answer["table_rows"]]],
+                                  twin.experiment.network.inputs.data[rows])
     assert answer["loss"] == trace.loss and answer["loss_after"] == trace.loss_after
     assert [n["name"] for n in answer["nodes"]] == [n.name for n in trace.nodes]
     for shown, node in zip(answer["nodes"], trace.nodes):
