@@ -13,7 +13,8 @@ import zipfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # CPython-only modules: the page never imports them
 NOT_IN_BROWSER = {"fcnn/__main__.py", "fcnn/cli.py", "fcnn/bench.py", "fcnn/web/facts.py",
-                  "fcnn/run/export_onnx.py"}  # needs the onnx package, which the page does not have
+                  "fcnn/run/export_onnx.py",  # needs the onnx package, which the page does not have
+                  "fcnn/run/lessons.py"}  # read by the facts writer; the page gets the lessons from facts.json
 
 
 def browser_files():
