@@ -193,8 +193,12 @@ def read_build(site: Path) -> dict:
     return json.loads(match.group(0)[len("/*BUILD*/"):-len("/*END*/")])
 
 
-def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, quiet: bool = False) -> dict:
-    """Write the site to ``out`` (replacing it); return its build record."""
+def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, quiet: bool = False,
+          extra: dict[str, bytes] | None = None) -> dict:
+    """Write the site to ``out`` (replacing it); return its build record.
+
+    extra: {path in the site: bytes} added or replaced before the precache manifest is
+    made (a demo folder's table and facts.json: ``python -m fcnn demo``)."""
     root, out = Path(root), Path(out)
     files = collect(root)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -207,6 +211,7 @@ def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, qui
             if rel == "index.html":
                 data = page_html(data.decode("utf-8"), files).encode("utf-8")
             contents[rel] = data
+        contents.update(extra or {})
         digests = {rel: sha256_bytes(data) for rel, data in contents.items()}
         template = SW_TEMPLATE.read_text(encoding="utf-8")
         version = site_version(digests, template)
