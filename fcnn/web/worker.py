@@ -46,6 +46,7 @@ gradient_report = session.gradient_report
 trace_next_batch = session.trace_next_batch
 network_view = session.network_view
 grid = session.grid
+graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
 
 
 def simulate_fatal_error():
@@ -101,3 +102,4 @@ __export__ = [
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "network_view", "grid",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
 ]
+__export__.append("graph_view")
