@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..engine.network import Network
-from ..engine.nodes import WeightNode
+from ..engine.nodes import InputNode, LossNode, WeightNode
 from ..errors import FcnnError
 from ..run.settings import TrainingConfig
 from ..tables import prepare
@@ -57,7 +57,8 @@ def run_one_row(network):
 def graph_view(network):
     """{"nodes", "edges", "docs"} of ``network``'s node graph.
 
-    nodes: in topological order, each {name, kind, shape, inbound}; a weight node
+    nodes: in topological order, each {name, kind, category, shape, inbound}; category:
+    "input" (data or labels), "weight", "loss" or "operation"; a weight node
     also its ``layer`` (1-based, the output layer last), ``role`` ("weights" or
     "biases") and ``feeds`` (the node it feeds). edges: [inbound name, node name]
     for every inbound edge of every node, in the node's inbound order. docs:
@@ -66,11 +67,19 @@ def graph_view(network):
     entries = node_entries(network)
     for node, entry in zip(network.nodes, entries):
         entry["shape"] = shapes[node.name]
+        entry["category"] = _category(node)
         entry["inbound"] = [inbound.name for inbound in node.inbound_nodes]
         if isinstance(node, WeightNode) and node.outbound_nodes:
             entry["feeds"] = node.outbound_nodes[0].name
     edges = [[inbound.name, node.name] for node in network.nodes for inbound in node.inbound_nodes]
     return {"nodes": entries, "edges": edges, "docs": kind_docs(network)}
+
+
+def _category(node):
+    for kind, category in ((InputNode, "input"), (WeightNode, "weight"), (LossNode, "loss")):
+        if isinstance(node, kind):
+            return category
+    return "operation"
 
 
 def settings_from_json(config_json):

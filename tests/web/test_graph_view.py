@@ -80,6 +80,10 @@ def test_shapes_weight_roles_and_docs():
     assert (by_name["W2"]["layer"], by_name["W2"]["role"], by_name["W2"]["feeds"]) == (2, "weights", "linear2")
     assert (by_name["b3"]["layer"], by_name["b3"]["role"], by_name["b3"]["feeds"]) == (3, "biases", "linear3")
     assert "feeds" not in by_name["linear1"] and "layer" not in by_name["X"]
+    categories = {name: n["category"] for name, n in by_name.items()}
+    assert categories == {"X": "input", "y": "input", "softmax_cross_entropy": "loss",
+                          **{f"{p}{i}": "weight" for p in "Wb" for i in (1, 2, 3)},
+                          **{f"linear{i}": "operation" for i in (1, 2, 3)}, "relu1": "operation", "relu2": "operation"}
     assert set(view["docs"]) == {n["kind"] for n in view["nodes"]}
     for kind, doc in view["docs"].items():
         assert doc == inspect.getdoc(getattr(engine_nodes, kind)) and doc
