@@ -8,7 +8,7 @@ import pytest
 
 from fcnn.engine import nodes as engine_nodes
 from fcnn.web.session import Session
-from page_support import choose_sample, click_marked, load_file, open_app, tid, wait_for_run_state
+from page_support import choose_sample, click_marked, load_file, open_app, set_viewport, tid, wait_for_run_state
 
 pytestmark = pytest.mark.browser
 
@@ -140,6 +140,19 @@ def test_the_drawn_graph_is_the_engines_and_a_chosen_node_shows_its_formulas(gra
     assert page.evaluate(marked) == [["W1", "backward"]]
     page.evaluate("() => document.dispatchEvent(new CustomEvent('fcnn:trace-step', {detail: {name: null, phase: null}}))")
     assert page.evaluate(marked) == []
+
+    # on a phone the graph scrolls sideways inside its frame, and the traced node is scrolled into it
+    set_viewport(page, 390, 844)
+    for name in ("binary_cross_entropy", "X"):
+        page.evaluate("(name) => document.dispatchEvent(new CustomEvent('fcnn:trace-step', {detail: {name, phase: 'forward'}}))", name)
+        scrolls, inside = page.evaluate(
+            """(name) => { const frame = document.querySelector('[data-testid="graph-view"] [data-graph-scroll]');
+                           const a = frame.getBoundingClientRect();
+                           const b = frame.querySelector(`g[data-node="${name}"]`).getBoundingClientRect();
+                           return [frame.scrollWidth > frame.clientWidth, b.left >= a.left && b.right <= a.right]; }""",
+            name,
+        )
+        assert scrolls and inside, name
 
 
 LOSS_KINDS = {"regression": "MseNode", "binary": "BinaryCrossEntropyNode", "multiclass": "SoftmaxCrossEntropyNode"}
