@@ -177,11 +177,16 @@ def test_the_graph_follows_layers_activation_task_and_a_new_run(graph_page):
         assert drawn["nodes"][-1]["kind"] == LOSS_KINDS[task]
         assert issubclass(getattr(engine_nodes, drawn["nodes"][-1]["kind"]), engine_nodes.LossNode)  # the engine's class
 
+    page.click(f'{GRAPH} g[data-node="linear1"]')
     page.click(tid("add-layer"))
     expected = expect_now()
     drawn = wait_drawn_as(page, expected, after=drawn["drawn"])
     check_drawing(drawn, expected)
     assert sum(n["kind"] == "LinearNode" for n in drawn["nodes"]) == 3
+    # the chosen node stays chosen through a redraw, which tells the page nothing new
+    assert page.text_content(tid("graph-node-doc-title")) == "linear1 · LinearNode"
+    assert page.get_attribute(f'{GRAPH} g[data-node="linear1"]', "data-chosen") == ""
+    assert graph_events(page, "fcnn:node-chosen") == [{"name": "linear1"}]
 
     page.select_option(tid("activation-select"), "tanh")
     expected = expect_now()

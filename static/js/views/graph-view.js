@@ -92,15 +92,21 @@ class GraphView {
     return [...this.canvas.querySelectorAll("g[data-node]")];
   }
 
-  choose(name) {
+  // the chosen node's formulas (its kind's docstring); false when the graph has no such node
+  showDoc(name) {
     const node = this.view?.nodes.find((n) => n.name === name);
-    if (!node) return;
+    if (!node) return false;
     this.chosen = name;
     for (const g of this.groups()) g.toggleAttribute("data-chosen", g.dataset.node === name);
     this.docTitle.textContent = `${node.name} · ${node.kind}`;
     this.doc.textContent = this.view.docs[node.kind] || "";
     this.doc.dataset.node = name;
-    emit("fcnn:node-chosen", { name });
+    return true;
+  }
+
+  // the user chose a node: its formulas, and the page is told (the trace panel jumps to it)
+  choose(name) {
+    if (this.showDoc(name)) emit("fcnn:node-chosen", { name });
   }
 
   // the trace panel's current node: marked, and scrolled to when the graph is wider than its panel
@@ -122,8 +128,16 @@ class GraphView {
     }
   }
 
+  clearDoc() {
+    this.chosen = null;
+    this.docTitle.textContent = "";
+    this.doc.textContent = "";
+    delete this.doc.dataset.node;
+  }
+
   showProblem(answer) {
     this.view = null;
+    this.clearDoc();
     this.canvas.replaceChildren();
     this.canvas.setAttribute("width", "0");
     this.canvas.setAttribute("height", "0");
@@ -141,7 +155,7 @@ class GraphView {
     this.view = answer;
     drawSvg(this.canvas, answer, layout);
     this.note.textContent = `${SOURCE_NOTES[answer.source] || ""} ${answer.nodes.length} nodes, ${answer.edges.length} edges.`;
-    if (this.chosen && answer.nodes.some((n) => n.name === this.chosen)) this.choose(this.chosen);
+    if (this.chosen && !this.showDoc(this.chosen)) this.clearDoc(); // the chosen node is kept when it is still there
     if (this.current) this.markCurrent(this.current.name, this.current.phase);
     const signature = signatureOf(answer);
     Object.assign(this.container.dataset, { state: "drawn", drawn: String(++this.drawn), signature, source: answer.source });
