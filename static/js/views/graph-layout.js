@@ -2,8 +2,9 @@
 // dagre (static/vendor/dagre/, pinned by scripts/vendor.py) is imported when the view first
 // draws, so the page's start does not load it. Its default ranking (network simplex) keeps
 // every edge as short as it can: a weight node, whose one edge goes to the linear node it
-// feeds, lands in the column just before that node. Aligning each rank's nodes down-right (checked for 1 to 10 layers and every task) keeps
-// the chain X → linear → activation → … → loss on one straight line, the weights beside it.
+// feeds, lands in the column just before that node. Aligning each rank's nodes down-right keeps
+// the chain X → linear → activation → … → loss on one straight line, the weights beside it
+// (checked for 1 to 10 layers of 8 and 512 units, every activation and every task).
 
 const NODE_HEIGHT = 50;
 // about how wide one character of a box's lines is, in px: the name (12 px bold), kind and shape (11 px)
