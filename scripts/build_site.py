@@ -120,6 +120,10 @@ def collect(root: Path = ROOT) -> dict[str, Path]:
     for name in ("uPlot.iife.min.js", "uPlot.min.css", "LICENSE"):
         add(f"{VENDOR}/uplot/{name}")
 
+    # dagre: the Graph view's layout, imported when the view first draws, and its licence
+    for name in ("dagre.esm.js", "LICENSE"):
+        add(f"{VENDOR}/dagre/{name}")
+
     # PyScript: core.js, all it can import, and its licence
     for name in pyscript_closure(vendor / "pyscript"):
         add(f"{VENDOR}/pyscript/{name}")

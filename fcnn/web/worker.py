@@ -47,6 +47,7 @@ trace_next_batch = session.trace_next_batch
 take_traced_step = session.take_traced_step
 network_view = session.network_view
 grid = session.grid
+graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
 
 
 def simulate_fatal_error():
@@ -102,3 +103,4 @@ __export__ = [
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
 ]
+__export__.append("graph_view")

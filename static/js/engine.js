@@ -103,6 +103,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     gradientReport: () => call("gradient_report"),
     networkView: () => call("network_view"),
     grid: (size) => call("grid", size),
+    // the node graph of the network these settings build (Session.graph_view): the Graph view's
+    graphView: (config) => call("graph_view", JSON.stringify(config)),
   };
 }
 
