@@ -4,6 +4,7 @@
         --optimizer adam --lr 0.01 --epochs 200 --save model.json]
     python -m fcnn predict model.json new.csv > predictions.csv
     python -m fcnn trace data.csv --target COL [the train options] --rows 0,1,2,3 [--json]
+    python -m fcnn lr-find data.csv --target COL [the train options] [--steps 200] [--json]
     python -m fcnn gradcheck
 
 ``train`` uses the app's defaults for every setting not given, except where
@@ -26,6 +27,8 @@ from .run.columns import rows_for_model
 from .run.model import load_model
 from .run.experiment import Experiment
 from .run.trace import parse_rows, trace_rows, trace_table
+from .run.lr_find import find_for_table, range_table
+from .engine.lr_finder import DEFAULT_STEPS, END_RATE, MAX_STEPS, MIN_STEPS, START_RATE
 from .run.settings import CHOICES, MISSING_CHOICES, TrainingConfig
 
 DEFAULT_CONFIG = TrainingConfig(target="")
@@ -88,6 +91,13 @@ def build_parser():
     trace.add_argument("--rows", required=True, help="the mini-batch: row numbers of the data (0-based, the header not counted), e.g. 0,1,2,3; "
                        "the batch is these rows, whatever --batch-size says")
     trace.add_argument("--json", action="store_true", help="print the trace as one JSON object instead of a table")
+
+    lr_find = commands.add_parser("lr-find", help="the learning-rate range test: the loss as the rate grows "
+                                  f"from {START_RATE:g} to {END_RATE:g}, and a suggested rate")
+    add_training_options(lr_find)
+    lr_find.add_argument("--steps", type=int, default=DEFAULT_STEPS,
+                         help=f"mini-batches to grow the rate over, {MIN_STEPS} to {MAX_STEPS} (default %(default)s)")
+    lr_find.add_argument("--json", action="store_true", help="print the range test as one JSON object instead of a table")
 
     commands.add_parser("gradcheck", help="check every node's backward against central differences")
     return parser
@@ -183,6 +193,18 @@ def run_trace(args, out):
     return 0
 
 
+def run_lr_find(args, out):
+    table = read_csv_text(_read(args.csv))
+    test, experiment = find_for_table(table, _config(args), args.steps)
+    if args.json:
+        json.dump({"task": experiment.task, **test.to_dict()}, out)
+        print(file=out)
+    else:
+        for line in range_table(test):
+            print(line, file=out)
+    return 0
+
+
 def run_gradcheck(out):
     worst = 0.0
     for title, checks in check_all_node_kinds().items():
@@ -205,6 +227,8 @@ def main(argv=None, out=None):
             return run_predict(args, out)
         if args.command == "trace":
             return run_trace(args, out)
+        if args.command == "lr-find":
+            return run_lr_find(args, out)
         return run_gradcheck(out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)
