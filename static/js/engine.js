@@ -103,6 +103,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     gradientReport: () => call("gradient_report"),
     networkView: () => call("network_view"),
     grid: (size) => call("grid", size),
+    // the learning-rate range test for these settings; starts and changes no run
+    findLearningRate: (config) => call("find_learning_rate", JSON.stringify(config)),
   };
 }
 
