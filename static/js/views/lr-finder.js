@@ -15,14 +15,28 @@ const COLOURS = { loss: "rgba(31, 119, 180, 0.35)", smoothed: "#1f77b4", suggest
 // a rate as the learning-rate input shows it: three significant figures are plenty for a rate
 export const roundedRate = (rate) => Number(rate.toPrecision(3));
 
-// The y-axis follows the smoothed loss: a batch that ran away would squash the curve flat.
-function lossRange(answer) {
-  if (!answer.rates.length) return [0, 1];
-  const low = Math.min(...answer.smoothed, ...answer.losses);
-  const high = Math.max(...answer.smoothed);
+// The y-axis spans the smoothed loss up to a little above its level before the lowest point:
+// the runaway at the end and the noisiest batches run off the top rather than squash the curve flat.
+function lossRange(answer, lowestAt) {
+  const smoothed = answer.smoothed;
+  if (!smoothed.length) return [0, 1];
+  const low = Math.min(...smoothed);
+  const high = Math.min(Math.max(...smoothed), 1.25 * Math.max(...smoothed.slice(0, lowestAt + 1)));
   const pad = (high - low) * 0.08 || Math.abs(high) * 0.1 || 1;
   return [Math.max(0, low - pad), high + pad];
 }
+
+// ticks and grid lines at the powers of ten only (a log axis's 2…9 lines crowd a narrow panel)
+function decades(u) {
+  const { min, max } = u.scales.x;
+  const ticks = [];
+  if (!(min > 0 && max >= min)) return ticks; // no data yet
+  for (let power = Math.ceil(Math.log10(min) - 1e-9); power <= Math.floor(Math.log10(max) + 1e-9); power++) ticks.push(10 ** power);
+  return ticks;
+}
+
+// uPlot passes null for a tick it leaves out for lack of room
+const rateLabel = (value) => (value === null ? "" : value >= 0.001 ? String(Number(value.toPrecision(3))) : value.toExponential(0).replace("e-", "e−"));
 
 // A dashed vertical line at the suggested rate and a dot where the smoothed loss was lowest.
 function drawMarks(u, marks) {
@@ -55,7 +69,10 @@ function createPlot(container, marks, range) {
       height: HEIGHT,
       scales: { x: { time: false, distr: 3 }, y: { range: () => range.y } },
       legend: { live: false },
-      axes: [{ label: "learning rate (log scale)" }, { label: "loss" }],
+      axes: [
+        { label: "learning rate (log scale)", splits: decades, values: (u, ticks) => ticks.map(rateLabel) },
+        { label: "loss", size: 60, values: (u, ticks) => ticks.map((v) => (v === null ? "" : formatNumber(v))) },
+      ],
       series: [
         { label: "learning rate" },
         { label: "batch loss", stroke: COLOURS.loss, width: 1 },
@@ -85,7 +102,8 @@ function describe(answer, rate) {
   if (rate === null) return [`No suggestion: ${answer.stopped} at the first step. Check the data and the settings.`, steps];
   return [
     `Suggested learning rate: ${rate}`,
-    `— ${answer.rule} (${formatNumber(answer.lowest_rate)}). Stopped after ${steps}: ${answer.stopped}.`,
+    `— ${answer.rule} (${formatNumber(answer.lowest_rate)}, the red dot; the suggestion is the dashed green line). ` +
+      `Stopped after ${steps}: ${answer.stopped}.`,
   ];
 }
 
@@ -104,7 +122,7 @@ export function createLrFinderView() {
       const lowestAt = answer.rates.indexOf(answer.lowest_rate);
       marks.suggestion = answer.suggestion;
       marks.lowest = lowestAt < 0 ? null : [answer.lowest_rate, answer.smoothed[lowestAt]];
-      range.y = lossRange(answer);
+      range.y = lossRange(answer, Math.max(lowestAt, 0));
       chart.dataset.drawn = "false";
       plot.setData([answer.rates, answer.losses, answer.smoothed]);
       chart.dataset.points = String(plot.data[0].length);
