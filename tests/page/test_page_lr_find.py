@@ -60,8 +60,11 @@ def use_rate(page, view):
     page.click(tid("lr-use"))
     assert float(page.input_value(tid("learning-rate"))) == view["rate"]
     # the slider and the share link followed, as if it had been typed
-    assert float(page.input_value(tid("learning-rate-slider"))) == pytest.approx(math.log10(view["rate"]), abs=0.051)
-    assert f"learning_rate={view['rate']:g}" in page.get_attribute(tid("share-link"), "href")
+    slider = page.locator(tid("learning-rate-slider"))
+    low, high = float(slider.get_attribute("min")), float(slider.get_attribute("max"))  # it shows 1e-5 … 1
+    expected = min(max(math.log10(view["rate"]), low), high)
+    assert float(slider.input_value()) == pytest.approx(expected, abs=0.051)
+    assert f"learning_rate={view['rate_text']}&" in page.get_attribute(tid("share-link"), "href")
 
 
 def test_the_finder_before_training_sets_the_rate_train_then_uses(guarded_page, app_server):
@@ -69,13 +72,27 @@ def test_the_finder_before_training_sets_the_rate_train_then_uses(guarded_page, 
     open_app(page, app_server)
     page.evaluate(RECORD_FOUND_JS)
     choose_sample(page, "boston")
+    # a bad setting is refused like any engine error, and the page stays usable
+    page.fill(tid("batch-size"), "0")
+    click_marked(page, "lr-find-button")
+    page.wait_for_selector(f'{tid("error-message")}:visible')
+    assert page.text_content(tid("error-message")).startswith("Could not find a learning rate: batch size 0 is out of range")
+    assert page.is_hidden(tid("lr-result"))
+    page.fill(tid("batch-size"), "16")
     page.select_option(tid("optimizer-select"), "sgd")
     answer = find_rate(page)
+    assert page.is_hidden(tid("error-message"))
     assert answer["weights"] == "new" and answer["optimizer"] == "sgd" and answer["task"] == "regression"
     assert wait_state(page, "ready") == "ready" and epoch_now(page) == 0  # no run was started
     view = check_drawn(page, answer)
+    # the finder's controls are reached with Tab, one after the other
+    page.focus(tid("lr-find-button"))
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.dataset.testid") == "lr-use"
     use_rate(page, view)
 
+    page.fill(tid("epochs"), "100000")  # the run cannot end before Stop, however fast the machine
+    page.fill(tid("early-stopping"), "0")
     pressed = click_marked(page, "train-button")
     wait_for_epoch(page, 2, after=pressed)
     click_marked(page, "stop-button")
@@ -90,7 +107,8 @@ def test_the_finder_after_a_paused_run_leaves_the_run_as_it_was(guarded_page, ap
     open_app(page, app_server)
     page.evaluate(RECORD_FOUND_JS)
     choose_sample(page, "boston")
-    page.fill(tid("epochs"), "1000")
+    page.fill(tid("epochs"), "100000")  # the run cannot end before Pause, however fast the machine
+    page.fill(tid("early-stopping"), "0")
     pressed = click_marked(page, "train-button")
     wait_for_epoch(page, 3, after=pressed)
     assert page.is_disabled(tid("lr-find-button"))  # not while training
@@ -106,11 +124,11 @@ def test_the_finder_after_a_paused_run_leaves_the_run_as_it_was(guarded_page, ap
     assert page.is_enabled(tid("resume-button"))
 
     use_rate(page, view)
-    resumed = click_marked(page, "resume-button")
-    wait_for_epoch(page, epoch + 2, after=resumed)
-    click_marked(page, "stop-button")
-    wait_for_run_state(page, "done", after=resumed)
+    stepped = click_marked(page, "step-button")  # one epoch, with the rate the finder set
+    wait_for_epoch(page, epoch + 1, after=stepped)
+    wait_state(page, "ready")
     history = json.loads(download(page, "download-model"))["history"]
+    assert len(history) == epoch + 1
     # the epochs before the finder kept their rate; those after it trained with the rate it set
     assert history[epoch - 1]["learning_rate"] != view["rate"]
     assert history[-1]["learning_rate"] == view["rate"]
