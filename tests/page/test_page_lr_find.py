@@ -25,9 +25,22 @@ def find_rate(page):
     """Presses "Find a learning rate"; returns the engine's answer the page announced, once drawn."""
     page.evaluate("() => { window.__lrFound = window.__lrFound || []; }")
     before = page.evaluate("() => window.__lrFound.length")
+    # what the button and the status said while the engine worked
+    page.evaluate("""() => {
+        window.__finding = [];
+        const button = document.querySelector('[data-testid=lr-find-button]');
+        const status = document.querySelector('[data-testid=status]');
+        const note = () => window.__finding.push([button.disabled, status.dataset.state, status.textContent]);
+        window.__findingWatch = new MutationObserver(note);
+        window.__findingWatch.observe(button, { attributes: true });
+        window.__findingWatch.observe(status, { attributes: true, childList: true });
+    }""")
     click_marked(page, "lr-find-button")
     page.wait_for_function("(n) => window.__lrFound.length > n", arg=before)
     page.wait_for_selector(f'{tid("lr-chart")}[data-drawn="true"]')
+    seen = page.evaluate("() => { window.__findingWatch.disconnect(); return window.__finding; }")
+    assert any(disabled and state == "working" and text.startswith("Finding a learning rate") for disabled, state, text in seen)
+    assert page.is_enabled(tid("lr-find-button")) and wait_state(page, "ready") == "ready"
     return page.evaluate("() => window.__lrFound[window.__lrFound.length - 1]")
 
 
