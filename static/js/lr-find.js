@@ -11,6 +11,7 @@ import { runState } from "./run-state.js";
 import { readConfig } from "./share-link.js";
 import { createLrFinderView } from "./views/lr-finder.js";
 
+const RATE_INPUTS = ["learning-rate", "learning-rate-slider"];
 let view = null;
 let finding = false;
 
@@ -62,6 +63,10 @@ export function wireFinder() {
   view = createLrFinderView();
   $("lr-find-button").addEventListener("click", findRate);
   $("lr-use").addEventListener("click", useRate);
+  // any setting but the rate itself (which "Use this rate" sets) makes a shown test out of date
+  document.querySelector("main").addEventListener("change", (event) => {
+    if (!RATE_INPUTS.includes(event.target.id)) view.markStale();
+  });
   // the button follows the run, the engine and the data; each of those changes the status line
   document.addEventListener("fcnn:run-state", refreshFinderButton);
   document.addEventListener("fcnn:engine-state", refreshFinderButton);

@@ -103,6 +103,10 @@ def test_the_finder_before_training_sets_the_rate_train_then_uses(guarded_page, 
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.dataset.testid") == "lr-use"
     use_rate(page, view)
+    assert page.is_hidden(tid("lr-stale"))  # the rate it set is no change of the settings tested
+    page.select_option(tid("activation-select"), "tanh")
+    assert page.is_visible(tid("lr-stale"))  # another setting is
+    page.select_option(tid("activation-select"), "relu")
 
     page.fill(tid("epochs"), "100000")  # the run cannot end before Stop, however fast the machine
     page.fill(tid("early-stopping"), "0")
@@ -133,6 +137,7 @@ def test_the_finder_after_a_paused_run_leaves_the_run_as_it_was(guarded_page, ap
     answer = find_rate(page)
     assert answer["weights"] == "run"  # the run's weights as they are now, on a copy
     view = check_drawn(page, answer)
+    assert page.is_hidden(tid("lr-stale"))  # a new test is up to date
     assert epoch_now(page) == epoch and download(page, "download-model") == model_before
     assert page.is_enabled(tid("resume-button"))
 

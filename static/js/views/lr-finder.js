@@ -133,8 +133,13 @@ export function createLrFinderView() {
       suggestion.replaceChildren(el("strong", headline), " ", detail);
       suggestion.dataset.rate = rate === null ? "" : String(rate);
       $("lr-use").disabled = rate === null;
+      $("lr-stale").hidden = true;
       chart.setAttribute("aria-label", `Loss against the learning rate, ${answer.rates[0]} to ${answer.rates[answer.rates.length - 1]} (log scale). ${headline}`);
     },
     rate: () => rate,
+    // the settings changed after the test: its curve and rate were found for others
+    markStale() {
+      if (!$("lr-result").hidden) $("lr-stale").hidden = false;
+    },
   };
 }
