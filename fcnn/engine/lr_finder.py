@@ -12,15 +12,21 @@ smoothed exponentially with bias correction (as Adam corrects its moments):
 
 The test stops early when the smoothed loss runs away (more than
 ``DIVERGENCE_FACTOR`` times the lowest smoothed loss so far) or a batch's loss
-is not a finite number. The first ``WARMUP_SHARE`` of the steps only fill the
-average: a mean of a few noisy batch losses says little, so they are neither
-checked for a runaway nor candidates for the lowest (at those rates, a
-millionth to a few millionths, the weights barely move anyway). Batches are drawn from a shuffle of the rows and, when
-the data has fewer batches than steps, from a new shuffle each pass.
+is not a finite number. The first steps only fill the average
+(``warmup_steps``: the average's span 1/(1 − β) = 50 steps, at most a quarter
+of them): until then it is the mean of a few noisy batch losses, noisier than
+it will be later, so those steps are neither checked for a runaway nor
+candidates for the lowest. On a flat curve the lowest would otherwise fall
+there by chance; at those rates (1e-6 to about 3e-5 in 200 steps) the weights
+barely move anyway. Batches are drawn from a shuffle of the rows and, when the
+data has fewer batches than steps, from a new shuffle each pass.
 
 The suggestion is ``SUGGESTION_RULE``: a tenth of the rate where the smoothed
-loss is lowest (after the warm-up). At that rate the loss is still falling fastest or just about to
-turn; a tenth of it is safely below where training becomes unstable.
+loss is lowest (after the warm-up). Near that rate the loss stops falling and
+is about to run away; a tenth of it is safely below where training becomes
+unstable. On a network already trained the loss falls little, the curve is
+flat until it runs away, and the lowest point (so the suggestion) is less
+telling: the test is meant for the weights a run starts from.
 
 The network passed in is never written to: the test runs on a new Network with
 a copy of its weights and a fresh optimizer of the same kind (its moments start
@@ -44,7 +50,7 @@ DEFAULT_STEPS = 200
 MIN_STEPS, MAX_STEPS = 10, 10_000
 SMOOTHING = 0.98
 DIVERGENCE_FACTOR = 4.0
-WARMUP_SHARE = 0.1
+WARMUP_MAX_SHARE = 0.25
 SUGGESTION_RULE = "a tenth of the learning rate at which the smoothed loss was lowest"
 STOP_REASONS = {
     "finished": "the rate reached its end without the loss running away",
@@ -97,6 +103,11 @@ def copy_network(network):
     return copy
 
 
+def warmup_steps(steps):
+    """The steps that only fill the smoothed loss's average (see the module's docstring)."""
+    return min(round(1.0 / (1.0 - SMOOTHING)), int(WARMUP_MAX_SHARE * steps))
+
+
 def check_steps(steps):
     """The number of steps as an int, or ConfigError saying what to use."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not MIN_STEPS <= steps <= MAX_STEPS:
@@ -129,7 +140,7 @@ def range_test(network, x, y, *, optimizer="sgd", batch_size=32, weight_decay=0.
     batches = _batches(len(x), batch_size, rng if rng is not None else np.random.default_rng())
     rates, losses, smoothed = [], [], []
     average, lowest, stopped_reason = 0.0, math.inf, "finished"
-    warmup = int(WARMUP_SHARE * steps)
+    warmup = warmup_steps(steps)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i, rate in enumerate(learning_rates(steps, start_rate, end_rate)):
             step.learning_rate = float(rate)

@@ -67,7 +67,8 @@ def test_the_test_stops_when_the_loss_runs_away(problem):
     test = range_test(linear_model(), x, y, optimizer="sgd", batch_size=32, rng=np.random.default_rng(0))
     assert len(test.rates) < test.steps  # it stopped before the end of the schedule
     assert test.rates[-1] > 2 / lambda_max  # past the stable range, not before it
-    warmup = int(lr_finder.WARMUP_SHARE * test.steps)
+    warmup = lr_finder.warmup_steps(test.steps)
+    assert warmup == 50
     lowest_so_far = np.minimum.accumulate(test.smoothed[warmup:])
     assert test.smoothed[-1] > DIVERGENCE_FACTOR * lowest_so_far[-1]
     # not earlier: every step before the last stayed within the factor of the lowest before it

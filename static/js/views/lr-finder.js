@@ -97,7 +97,10 @@ function createPlot(container, marks, range) {
 }
 
 function describe(answer, rate) {
-  const where = answer.weights === "run" ? "on a copy of the run's weights as they are now" : "on a new network with these settings";
+  const where =
+    answer.weights === "run"
+      ? "on a copy of the run's weights as they are now; a trained network's loss falls little, so its lowest point tells less"
+      : "on a new network with these settings";
   const steps = `${answer.rates.length} of ${answer.steps} steps (${answer.optimizer}, batch ${answer.batch_size}, ${where})`;
   if (rate === null) return [`No suggestion: ${answer.stopped} at the first step. Check the data and the settings.`, steps];
   return [
