@@ -46,7 +46,7 @@ def _layers(text):
 
 
 def add_training_options(parser):
-    """The data and training settings, shared by ``train`` and ``trace`` so a trace sees the run ``train`` would."""
+    """The data and training settings, shared by ``train``, ``trace`` and ``lr-find`` so they see the run ``train`` would."""
     parser.add_argument("csv", help="CSV file (header row optional; comma, semicolon or tab)")
     parser.add_argument("--target", required=True, help="the column to predict")
     parser.add_argument("--features", help="comma-separated feature columns (default: all others)")
