@@ -27,6 +27,7 @@ from .engine.nodes import (
     WeightNode,
 )
 from .engine.optimizers import SGD, Adam, Momentum
+from .engine.lr_finder import RangeTest, range_test
 from .engine.trainer import Trainer
 from .run.experiment import Experiment
 from .run.settings import TrainingConfig

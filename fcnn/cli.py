@@ -7,6 +7,7 @@
     python -m fcnn export model.json [--onnx model.onnx] [--python model.py]
     python -m fcnn demo data.csv --target COL [the train options] [--title T] [--notes NOTES.md]
         [--hide CONTROL,…] --out DIR
+    python -m fcnn lr-find data.csv --target COL [the train options] [--steps 200] [--json]
     python -m fcnn gradcheck
 
 ``train`` uses the app's defaults for every setting not given, except where
@@ -34,6 +35,8 @@ from .run.export_onnx import write_onnx
 from .run.export_python import write_python
 from .run.settings import CHOICES, DEFAULTS, MISSING_CHOICES, TrainingConfig
 from .web.demo import build_demo_folder, hidden_controls
+from .run.lr_find import find_for_table, range_table
+from .engine.lr_finder import DEFAULT_STEPS, END_RATE, MAX_STEPS, MIN_STEPS, START_RATE
 
 DEFAULT_CONFIG = TrainingConfig(target="")
 GRADCHECK_TOLERANCE = 1e-5
@@ -50,7 +53,7 @@ def _layers(text):
 
 
 def add_training_options(parser):
-    """The data and training settings, shared by ``train`` and ``trace`` so a trace sees the run ``train`` would."""
+    """The data and training settings, shared by ``train``, ``trace`` and ``lr-find`` so they see the run ``train`` would."""
     parser.add_argument("csv", help="CSV file (header row optional; comma, semicolon or tab)")
     parser.add_argument("--target", required=True, help="the column to predict")
     parser.add_argument("--features", help="comma-separated feature columns (default: all others)")
@@ -107,6 +110,13 @@ def build_parser():
     demo.add_argument("--notes", metavar="NOTES.md", help="notes shown beside the data: Markdown (headings, lists, emphasis, code, links)")
     demo.add_argument("--hide", metavar="CONTROL,…", help="settings to hide, named as the link names them, e.g. optimizer,learning_rate")
     demo.add_argument("--out", required=True, help="the folder to write (replaced)")
+
+    lr_find = commands.add_parser("lr-find", help="the learning-rate range test: the loss as the rate grows "
+                                  f"from {START_RATE:g} to {END_RATE:g}, and a suggested rate")
+    add_training_options(lr_find)
+    lr_find.add_argument("--steps", type=int, default=DEFAULT_STEPS,
+                         help=f"mini-batches to grow the rate over, {MIN_STEPS} to {MAX_STEPS} (default %(default)s)")
+    lr_find.add_argument("--json", action="store_true", help="print the range test as one JSON object instead of a table")
 
     commands.add_parser("gradcheck", help="check every node's backward against central differences")
     return parser
@@ -226,6 +236,18 @@ def run_demo(args, out):
     return 0
 
 
+def run_lr_find(args, out):
+    table = read_csv_text(_read(args.csv))
+    test, experiment = find_for_table(table, _config(args), args.steps)
+    if args.json:
+        json.dump({"task": experiment.task, **test.to_dict()}, out)
+        print(file=out)
+    else:
+        for line in range_table(test):
+            print(line, file=out)
+    return 0
+
+
 def run_gradcheck(out):
     worst = 0.0
     for title, checks in check_all_node_kinds().items():
@@ -252,6 +274,8 @@ def main(argv=None, out=None):
             return run_export(args, out)
         if args.command == "demo":
             return run_demo(args, out)
+        if args.command == "lr-find":
+            return run_lr_find(args, out)
         return run_gradcheck(out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)

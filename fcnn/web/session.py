@@ -22,8 +22,10 @@ from .memory import OUT_OF_MEMORY, check_memory
 from .reports import LoadReport, RunReport
 from ..errors import FcnnError
 from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
+from ..engine import lr_finder
 from ..run.columns import rows_for_model
 from ..run.experiment import Experiment
+from ..run.lr_find import find_for_run_or_table
 from ..run.model import load_model as _load_model_text
 from ..run.samples import toy_csv
 from ..run.settings import LIMITS, TOY_SAMPLES, TrainingConfig
@@ -314,6 +316,30 @@ class Session:
         if experiment.finished:
             trainer.extend(trainer.epoch + 1)
         return experiment
+
+    @_answer
+    def find_learning_rate(self, config_json, steps=None):
+        """The learning-rate range test for the settings ``config_json`` (as ``start`` takes them):
+        on a copy of the current run's weights as they are now when the run trains what these
+        settings would, else on a new network for them. Starts and changes no run.
+
+        Answers the RangeTest's keys (``rates``, ``losses``, ``smoothed``, ``suggestion``,
+        ``lowest_rate``, ``rule``, ``stopped_reason``, ``stopped``, ``optimizer``,
+        ``batch_size``, ``steps``), ``task``, and ``weights``: "run" or "new"."""
+        if self.table is None:
+            raise FcnnError("no data is loaded yet; choose a CSV file or a sample data set first")
+        try:
+            fields = json.loads(config_json)
+        except (json.JSONDecodeError, TypeError):
+            raise FcnnError("the settings could not be read; reload the page") from None
+        if not isinstance(fields, dict):
+            raise FcnnError("the settings are not a JSON object; reload the page")
+        config = TrainingConfig.from_dict(fields)
+        steps = lr_finder.DEFAULT_STEPS if steps is None else steps
+        test, experiment, weights = find_for_run_or_table(
+            self.table, config, self.experiment, steps, self.columns,
+            check=lambda tested: check_memory(tested, self.memory_budget))
+        return {**test.to_dict(), "task": experiment.task, "weights": weights}
 
     @_answer
     def network_view(self):

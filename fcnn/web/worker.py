@@ -45,6 +45,7 @@ predict_row = session.predict_row
 gradient_report = session.gradient_report
 trace_next_batch = session.trace_next_batch
 take_traced_step = session.take_traced_step
+find_learning_rate = session.find_learning_rate
 network_view = session.network_view
 grid = session.grid
 graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
@@ -101,6 +102,6 @@ def ping():
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
+    "find_learning_rate", "graph_view",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
 ]
-__export__.append("graph_view")

@@ -9,6 +9,7 @@ import { facts, loadFacts } from "./facts.js";
 import { trackFocus } from "./focus-flow.js";
 import * as loading from "./data-loading.js";
 import * as models from "./model-files.js";
+import { wireFinder } from "./lr-find.js";
 import { app, showError, showStatus, updateControls } from "./page.js";
 import { LOAD_TIMEOUT_MS, onEngineCrash, onRestartEngine, onSlowCall, withTimeout } from "./recovery.js";
 import * as run from "./run-controller.js";
@@ -64,6 +65,7 @@ function wireData() {
   $("remove-layer").addEventListener("click", () => { modelPanel.removeLayer(); updateShareLink(); showPlannedGraph(); });
   document.querySelector("main").addEventListener("change", () => { updateShareLink(); showPlannedGraph(); });
   modelPanel.linkLearningRate();
+  wireFinder();
 }
 
 function wireRun() {

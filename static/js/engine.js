@@ -105,6 +105,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     grid: (size) => call("grid", size),
     // the node graph of the network these settings build (Session.graph_view): the Graph view's
     graphView: (config) => call("graph_view", JSON.stringify(config)),
+    // the learning-rate range test for these settings; starts and changes no run
+    findLearningRate: (config) => call("find_learning_rate", JSON.stringify(config)),
   };
 }
 
