@@ -30,6 +30,8 @@ BROWSER_MEMORY_BUDGET = 1_000_000_000
 LIMITS = {
     "max_layers": 10, "max_units": 512, "max_epochs": 100_000, "min_batch_size": 1,
     "max_learning_rate": 10, "max_test_fraction": 0.9, "memory_budget_bytes": BROWSER_MEMORY_BUDGET,
+    # "Link with the data": the table after compression, so that links still paste into chats
+    "max_data_link_bytes": 32 * 1024,
 }
 MAX_LAYERS, MAX_UNITS, MAX_EPOCHS = LIMITS["max_layers"], LIMITS["max_units"], LIMITS["max_epochs"]
 MAX_WEIGHT_DECAY = 10.0

@@ -16,6 +16,7 @@ import * as run from "./run-controller.js";
 import { runState } from "./run-state.js";
 import { updateShareLink } from "./share-link.js";
 import { fromHash } from "./state.js";
+import { linkedData } from "./data-link.js";
 import { buildControls } from "./views/controls.js";
 import * as dataPanel from "./views/data-panel.js";
 import { createGraphView } from "./views/graph-view.js";
@@ -115,7 +116,10 @@ function applyFacts() {
   app.factsReady = true;
   updateControls();
   showPlannedGraph();
-  if (config.sample) {
+  const linked = linkedData(location.hash);
+  if (linked) {
+    loading.requestLinkedData(linked, config.target || null, config.features || null, config.task || null);
+  } else if (config.sample) {
     $("sample-select").value = config.sample;
     loading.requestSample(config.sample, config.target || null, config.features || null, config.task || null);
   }

@@ -5,7 +5,7 @@
 // fact (facts.limits.max_data_link_bytes, after compression): above it the page points to
 // the demo folder (python -m fcnn demo) instead.
 
-const FORMAT = "deflate-raw";
+const FORMAT = "deflate"; // zlib: its Adler-32 checksum tells a damaged link from a table
 
 async function streamed(bytes, transform) {
   const stream = new Blob([bytes]).stream().pipeThrough(transform);

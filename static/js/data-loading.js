@@ -6,6 +6,7 @@ import { formatSize, readBytes } from "./file-read.js";
 import { app, showError, showStatus, updateControls } from "./page.js";
 import { holdCsv, holdToySample } from "./held.js";
 import { updateShareLink } from "./share-link.js";
+import { unpackTable } from "./data-link.js";
 import * as dataPanel from "./views/data-panel.js";
 import * as taskView from "./views/task-view.js";
 
@@ -148,6 +149,34 @@ export function requestSample(name, target = null, features = null, task = null)
   });
 }
 
+// A link that carries its table (data-link.js): the table, then its target, features and task.
+export async function requestLinkedData(linked, target = null, features = null, task = null) {
+  let bytes;
+  try {
+    bytes = await unpackTable(linked.packed);
+  } catch (error) {
+    showError(`This link's table could not be read: ${error.message}. Nothing was loaded; ask for the link again ` +
+      "(copied whole), or load the CSV file itself.");
+    return false;
+  }
+  const data = { kind: "linked", bytes, name: linked.name, target, features, task, title: linked.name };
+  if (!app.engine) {
+    queue({ data });
+    return false;
+  }
+  return loadLinked(data);
+}
+
+async function loadLinked({ bytes, name, target, features, task }) {
+  const loaded = await whileBusy(`Reading ${name} from the link…`, () => loadData(bytes, name, target, features));
+  if (loaded && task && facts.choices.task.includes(task)) {
+    $("task-select").value = task;
+    taskView.render();
+  }
+  if (loaded) app.sample = "";
+  return loaded;
+}
+
 // A file chosen or dropped.
 export function requestFile(file) {
   if (!file) return Promise.resolve(false);
@@ -176,6 +205,7 @@ export async function runQueued(loadModelFile, train) {
   Object.assign(queued, { data: null, modelFile: null, train: false });
   let loaded = false;
   if (data?.kind === "file") loaded = await loadFile(data.file);
+  else if (data?.kind === "linked") loaded = await loadLinked(data);
   else if (data) loaded = await requestSample(data.name, data.target, data.features, data.task);
   app.dataQueued = false;
   updateControls();

@@ -40,7 +40,8 @@ def test_the_facts_have_exactly_the_shared_keys():
         "sample", "target", "features", "task", "test_fraction", "scaling", "hidden_layers", "activation",
         "optimizer", "learning_rate", "epochs", "batch_size", "weight_decay", "early_stopping", "seed"}
     assert set(shared["limits"]) == {"max_layers", "max_units", "max_epochs", "min_batch_size",
-                                     "max_learning_rate", "max_test_fraction", "memory_budget_bytes"}
+                                     "max_learning_rate", "max_test_fraction", "memory_budget_bytes",
+                                     "max_data_link_bytes"}
     assert set(shared["choices"]) == {"task", "activation", "optimizer", "scaling"}
     for sample in shared["samples"]:
         assert set(sample) == {"name", "title", "label", "group", "file", "target", "task"}

@@ -1,0 +1,94 @@
+"""'Link with the data': the loaded table rides in the URL's fragment, deflated by the
+browser's CompressionStream; opening the link loads the table, the settings and the target,
+and Train trains. A table too big for a link, and a cut or damaged link, get clear messages."""
+
+import random
+from urllib.parse import parse_qs
+
+import pytest
+
+from fcnn.web.facts import facts
+from page_support import (PageGuard, error_text, install_event_recorder, load_file, open_app, tid, train_to_done,
+                          wait_loaded, wait_state)
+
+pytestmark = pytest.mark.browser
+
+# text, missing cells, Latin-1 accents (the file is Windows-1252 bytes) and quoted cells
+TABLE = ("ville;type;surface;prix\n"
+         + "".join(f'{"Orléans" if i % 3 else "Besançon"};"maison, ""T{i % 4}""";'
+                   f'{"" if i % 11 == 4 else 20 + (i * 7) % 90};{1000 + 31 * i + (i % 5) * 40}\n' for i in range(60)))
+TABLE_BYTES = TABLE.encode("cp1252")
+
+
+def data_link(page):
+    page.wait_for_selector(f'{tid("data-link")}[data-state="ready"]')
+    return page.get_attribute(tid("data-link"), "href")
+
+
+def preview_cells(page):
+    return page.eval_on_selector_all(f'{tid("data-preview")} tbody tr', "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+
+
+def test_a_data_link_round_trips_the_table_with_its_settings_and_trains(guarded_page, app_server, browser):
+    page = guarded_page
+    open_app(page, app_server)
+    assert load_file(page, TABLE_BYTES, name="villes.csv", target="prix") == ""
+    page.fill(tid("learning-rate"), "0.01")
+    page.dispatch_event(tid("learning-rate"), "change")
+    page.fill(tid("epochs"), "12")
+    page.dispatch_event(tid("epochs"), "change")
+    shown = preview_cells(page)
+    assert any("Orléans" in cell for row in shown for cell in row) and any('"T' in cell for row in shown for cell in row)
+    href = data_link(page)
+    assert href.startswith("#")
+    fragment = parse_qs(href[1:])
+    assert fragment["data_name"] == ["villes.csv"] and fragment["target"] == ["prix"] and "sample" not in fragment
+    assert "data=" not in page.get_attribute(tid("share-link"), "href")  # the plain link never carries data
+    assert "never sends to a server" in page.text_content(tid("data-link-note"))
+
+    other = browser.new_page()  # a fresh page, as a person opening the link would
+    guard = PageGuard(other, app_server)
+    install_event_recorder(other)
+    try:
+        other.goto(app_server + "/" + href)
+        wait_loaded(other, "prix")
+        assert other.text_content(tid("dataset-info")).startswith("villes.csv: ")
+        assert preview_cells(other) == shown
+        assert other.input_value(tid("learning-rate")) == "0.01" and other.input_value(tid("epochs")) == "12"
+        assert train_to_done(other) == "done"
+        assert other.text_content(tid("epoch-counter")) == "12"
+        assert other.text_content(tid("metric-r2")).strip() not in ("", "–")
+        assert not guard.problems()
+    finally:
+        other.close()
+
+
+def test_a_table_too_big_for_a_link_points_to_the_demo_folder(guarded_page, app_server):
+    page = guarded_page
+    open_app(page, app_server)
+    rng = random.Random(3)  # random digits do not compress much: well over the limit
+    rows = "".join(f"{rng.random():.12f},{rng.random():.12f},{rng.random():.12f}\n" for _ in range(4000))
+    assert load_file(page, "a,b,c\n" + rows, name="big.csv", target="c") == ""
+    page.wait_for_selector(f'{tid("data-link")}[data-state="too-big"]')
+    note = page.text_content(tid("data-link-note"))
+    limit_kb = facts()["limits"]["max_data_link_bytes"] // 1024
+    assert "too big for a link" in note and f"at most {limit_kb} KB" in note and "python -m fcnn demo" in note
+    assert page.get_attribute(tid("data-link"), "href") is None
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbled", "not base64"])
+def test_a_cut_or_damaged_link_says_so_and_opens_with_nothing_loaded(guarded_page, app_server, damage):
+    page = guarded_page
+    open_app(page, app_server)
+    assert load_file(page, TABLE_BYTES, name="villes.csv", target="prix") == ""
+    fragment = parse_qs(data_link(page)[1:])
+    packed = fragment["data"][0]
+    broken = {"cut": packed[: len(packed) // 2], "garbled": packed[:40] + "AAAA" + packed[44:],
+              "not base64": packed[:20] + "%21%21" + packed[20:]}[damage]
+    page.goto(f"{app_server}/#target=prix&data_name=villes.csv&data={broken}")
+    page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('could not be read')")
+    message = error_text(page)
+    assert "This link's table could not be read" in message and "Nothing was loaded" in message
+    wait_state(page, "ready")
+    assert page.text_content(tid("dataset-info")) == "No data loaded."
+    assert load_file(page, TABLE_BYTES, name="again.csv", target="prix") == ""  # the page is alive
