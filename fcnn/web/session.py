@@ -16,6 +16,7 @@ import traceback
 import numpy as np
 
 from . import views
+from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_view import trace_summary
 from .memory import OUT_OF_MEMORY, check_memory
 from .reports import LoadReport, RunReport
@@ -294,6 +295,12 @@ class Session:
     def grid(self, size=views.GRID_SIZE):
         """Predictions over a size×size grid spanning the two features (2-D data only)."""
         return views.decision_map(self._current(), self.table, size)
+
+    @_answer
+    def neuron_maps(self, size=MAP_SIZE):
+        """What each hidden unit computes (see ``neuron_maps.neuron_maps``): its output over a
+        size×size grid of the two features, or its histogram of activations over the test rows."""
+        return neuron_maps(self._current(), self.table, size)
 
     def _abandon_run(self):
         """After a failure in a run's first epoch: go back to the model there was before it
