@@ -300,6 +300,8 @@ class Session:
     def neuron_maps(self, size=MAP_SIZE):
         """What each hidden unit computes (see ``neuron_maps.neuron_maps``): its output over a
         size×size grid of the two features, or its histogram of activations over the test rows."""
+        if self.loaded_model is not None:
+            raise FcnnError("the neuron maps show a run trained here, not a loaded model file; press Train to see them")
         return neuron_maps(self._current(), self.table, size)
 
     def _abandon_run(self):

@@ -18,8 +18,10 @@ import { fromHash } from "./state.js";
 import { buildControls } from "./views/controls.js";
 import * as dataPanel from "./views/data-panel.js";
 import { createLossChart } from "./views/loss-chart.js";
+import { createNormsChart } from "./views/norms-chart.js";
 import * as modelPanel from "./views/model-panel.js";
 import * as network from "./views/network-view.js";
+import { watchNeuronMaps } from "./views/neuron-maps.js";
 import * as table from "./views/table-view.js";
 import * as taskView from "./views/task-view.js";
 
@@ -154,10 +156,12 @@ async function startFacts() {
 async function main() {
   const loadingStarted = performance.now();
   app.chart = createLossChart($("loss-chart"));
+  app.normsChart = createNormsChart($("norms-chart"), $("val-accuracy"));
   wireData();
   wireRun();
   wireModel();
   trackFocus();
+  watchNeuronMaps();
   updateControls();
   const factsRead = startFacts();
   try {

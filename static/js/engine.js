@@ -103,6 +103,7 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     gradientReport: () => call("gradient_report"),
     networkView: () => call("network_view"),
     grid: (size) => call("grid", size),
+    neuronMaps: (size) => call("neuron_maps", size),
   };
 }
 

@@ -142,3 +142,10 @@ def test_the_maps_do_not_disturb_training():
     for name, value in after_plain.items():
         np.testing.assert_array_equal(after_watched[name], value)
     assert call(watched.trace_next_batch)["loss"] == call(plain.trace_next_batch)["loss"]
+
+
+def test_a_loaded_model_file_is_not_mapped_as_if_it_were_the_run():
+    session = run_on_sample(hidden_layers=[3], epochs=1)
+    assert call(session.load_model, call(session.model_json)["text"])["ok"]
+    answer = call(session.neuron_maps, 24)
+    assert not answer["ok"] and "loaded model file" in answer["error"]
