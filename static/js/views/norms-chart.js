@@ -27,39 +27,44 @@ function seriesFor(layers) {
 
 const onLogScale = (v) => (v === null || v === undefined || !(v > 0) || !Number.isFinite(v) ? null : v);
 
+// The chart's words, for a screen reader (and a test): its epochs and the last gradient norms.
+function describe(container, label, data) {
+  const epochs = data[0];
+  if (!epochs.length) {
+    container.setAttribute("aria-label", `${label}: no epochs yet`);
+    return;
+  }
+  const gradients = [];
+  for (let i = 2; i < data.length; i += 2) gradients.push(formatNumber(data[i][epochs.length - 1] ?? NaN));
+  container.setAttribute("aria-label",
+    `${label}: epochs ${epochs[0]}–${epochs.at(-1)}; last gradient norms, layer 1 to the output: ${gradients.join(", ")}`);
+}
+
+function showAccuracy(line, accuracy) {
+  if (!accuracy?.length) return;
+  const [epoch, value] = accuracy.at(-1);
+  line.textContent = `Validation accuracy at epoch ${epoch}: ${formatNumber(value)}`;
+}
+
 export function createNormsChart(container, accuracyLine) {
   const width = () => Math.max(260, Math.min(container.clientWidth - 8, 900));
+  const label = container.getAttribute("aria-label");
   let plot = null;
   let data = [[]];
   const build = (layers) => {
     plot?.destroy();
     data = Array.from({ length: 1 + 2 * layers }, () => []);
-    plot = new window.uPlot(
-      {
-        width: width(), height: HEIGHT,
-        scales: { x: { time: false }, y: { distr: 3 } },
-        legend: { live: false },
-        axes: [{ label: "epoch" }, { label: "norm (log scale)" }],
-        series: seriesFor(layers),
-      },
-      data,
-      container,
-    );
-    // for the tests and the console: the chart's own series, scale and data
-    window.fcnnNormsChart = plot;
+    const options = {
+      width: width(), height: HEIGHT, scales: { x: { time: false }, y: { distr: 3 } }, legend: { live: false },
+      axes: [{ label: "epoch" }, { label: "norm (log scale)" }], series: seriesFor(layers),
+    };
+    plot = window.fcnnNormsChart = new window.uPlot(options, data, container); // the hook: tests, the console
   };
+  // the chart follows its panel, as the loss chart does, and says when a new size was drawn
   new ResizeObserver(() => {
     if (plot && plot.width !== width()) plot.setSize({ width: width(), height: HEIGHT });
     requestAnimationFrame(() => emit("fcnn:charts-settled"));
   }).observe(container);
-  const label = container.getAttribute("aria-label");
-  const describe = () => {
-    const epochs = data[0];
-    if (!epochs.length) return container.setAttribute("aria-label", `${label}: no epochs yet`);
-    const gradients = [];
-    for (let i = 2; i < data.length; i += 2) gradients.push(formatNumber(data[i][epochs.length - 1] ?? NaN));
-    container.setAttribute("aria-label", `${label}: epochs ${epochs[0]}–${epochs.at(-1)}; last gradient norms, layer 1 to the output: ${gradients.join(", ")}`);
-  };
   const append = (records) => {
     for (const [epoch, weights, gradients] of records) {
       if (!plot || data.length !== 1 + 2 * weights.length) build(weights.length);
@@ -70,17 +75,13 @@ export function createNormsChart(container, accuracyLine) {
       });
     }
     plot.setData(data);
-    describe();
+    describe(container, label, data);
   };
   document.addEventListener("fcnn:progress", (e) => {
     if (e.detail.layer_norms?.length) append(e.detail.layer_norms);
-    const accuracy = e.detail.val_accuracy;
-    if (accuracy?.length) {
-      const [epoch, value] = accuracy.at(-1);
-      accuracyLine.textContent = `Validation accuracy at epoch ${epoch}: ${formatNumber(value)}`;
-    }
+    showAccuracy(accuracyLine, e.detail.val_accuracy);
   });
-  describe();
+  describe(container, label, data);
   return {
     reset() {
       plot?.destroy();
@@ -88,7 +89,7 @@ export function createNormsChart(container, accuracyLine) {
       data = [[]];
       container.replaceChildren();
       accuracyLine.textContent = "";
-      describe();
+      describe(container, label, data);
     },
   };
 }
