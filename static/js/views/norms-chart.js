@@ -25,6 +25,9 @@ function seriesFor(layers) {
   return series;
 }
 
+// a log axis spans powers of ten: 1e-5 says what "0.00001" would, in less room (and never rounds to "0")
+const tickText = (v) => (v === null ? "" : v >= 0.01 && v < 1e4 ? String(Number(v.toPrecision(2))) : v.toExponential(0));
+
 const onLogScale = (v) => (v === null || v === undefined || !(v > 0) || !Number.isFinite(v) ? null : v);
 
 // The chart's words, for a screen reader (and a test): its epochs and the last gradient norms.
@@ -56,7 +59,8 @@ export function createNormsChart(container, accuracyLine) {
     data = Array.from({ length: 1 + 2 * layers }, () => []);
     const options = {
       width: width(), height: HEIGHT, scales: { x: { time: false }, y: { distr: 3 } }, legend: { live: false },
-      axes: [{ label: "epoch" }, { label: "norm (log scale)" }], series: seriesFor(layers),
+      axes: [{ label: "epoch" }, { label: "norm (log scale)", values: (u, ticks) => ticks.map(tickText) }],
+      series: seriesFor(layers),
     };
     plot = window.fcnnNormsChart = new window.uPlot(options, data, container); // the hook: tests, the console
   };
