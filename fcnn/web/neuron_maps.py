@@ -23,6 +23,11 @@ from .views import _padded_range as padded_range  # the decision map's plane, so
 
 MAP_SIZE = 24
 MAX_MAP_SIZE = 32
+MIN_MAP_SIZE = 8
+# A grid's forward pass costs rows × (multiply-adds a row). Pyodide's numpy does about
+# 0.2–1 G multiply-adds a second, so a big network gets a coarser grid: 10 layers of 512
+# units (2.6 M a row) get 10×10 cells, not 24×24 (8 s a map in a busy browser).
+MAP_WORK_LIMIT = 250_000_000
 MAX_UNITS_SHOWN = 16
 HISTOGRAM_BINS = 20
 # grid values travel as JSON: 4 decimals is finer than any colour a map can show
@@ -88,7 +93,7 @@ def _grid_maps(experiment, table, size):
     features = experiment.data.features
     if table is None or any(name not in table.columns for name in features):
         raise FcnnError("the neuron maps need the table the run was trained on; train again on the loaded data")
-    size = max(2, min(int(size), MAX_MAP_SIZE))
+    size = max(2, min(int(size), MAX_MAP_SIZE, affordable_size(experiment.network)))
     ranges = [padded_range(table, name) for name in features]
     xs, ys = np.linspace(*ranges[0], size), np.linspace(*ranges[1], size)
     # cells as the file would hold them, so the run's own preprocessing scales them
@@ -100,6 +105,13 @@ def _grid_maps(experiment, table, size):
         per_layer.append([{"unit": u, "values": _finite(rounded[:, u])} for u in range(values.shape[1])])
     return {"kind": "grid", "size": size, "x_range": list(ranges[0]), "y_range": list(ranges[1]),
             "features": list(features), "layers": _layer_entries(experiment.network, per_layer)}
+
+
+def affordable_size(network):
+    """The largest grid whose forward pass stays within MAP_WORK_LIMIT (at least MIN_MAP_SIZE)."""
+    widths = [network.n_inputs] + network.hidden_layers + [network.n_outputs]
+    per_row = sum(a * b for a, b in zip(widths, widths[1:]))
+    return max(MIN_MAP_SIZE, int((MAP_WORK_LIMIT / per_row) ** 0.5))
 
 
 def _histograms(experiment):

@@ -7,7 +7,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from fcnn.web.neuron_maps import HISTOGRAM_BINS, MAX_MAP_SIZE, MAX_UNITS_SHOWN
+from fcnn.web.neuron_maps import HISTOGRAM_BINS, MAP_WORK_LIMIT, MAX_MAP_SIZE, MAX_UNITS_SHOWN
 from fcnn.web.session import Session
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "static" / "data"
@@ -120,6 +120,17 @@ def test_sizes_are_bounded_whatever_is_asked():
     assert second["units"] == 2 and len(second["maps"]) == 2
     assert all(len(m["values"]) == MAX_MAP_SIZE**2 for layer in answer["layers"] for m in layer["maps"])
     assert call(session.neuron_maps, 0)["size"] == 2
+
+
+def test_a_big_network_gets_a_coarser_grid_so_a_map_stays_cheap():
+    session = Session()
+    assert call(session.load_sample, "xor", 1)["ok"]
+    assert call(session.start, json.dumps({"target": "label", "hidden_layers": [512] * 10, "epochs": 1}))["ok"]
+    answer = call(session.neuron_maps, 24)
+    # 2·512 + 9·512² + 512 multiply-adds a row: 10×10 rows stay within the limit, 11×11 would not
+    assert answer["size"] == 10 and answer["size"] ** 2 * (2 * 512 + 9 * 512 * 512 + 512) <= MAP_WORK_LIMIT
+    assert [len(layer["maps"]) for layer in answer["layers"]] == [MAX_UNITS_SHOWN] * 10
+    assert all(len(m["values"]) == 100 for layer in answer["layers"] for m in layer["maps"])
 
 
 def test_no_run_no_maps_and_no_hidden_layer_nothing_to_show():

@@ -111,7 +111,8 @@ function describe(answer) {
   const [across, up] = answer.features;
   const scale = SCALES[answer.activation];
   const range = scale ? `${scale.low} → ${scale.mid} → ${scale.high}` : "low → 0 → high, scaled per layer";
-  return `Each unit's ${answer.activation} output over the plane: ${across} → across, ${up} ↑ up; ` +
+  const grid = answer.size < MAP_CELLS ? ` (${answer.size}×${answer.size} cells: coarser for a big network, to stay quick)` : "";
+  return `Each unit's ${answer.activation} output over the plane${grid}: ${across} → across, ${up} ↑ up; ` +
     `colour orange → white → blue is ${range}; epoch ${answer.epoch}.`;
 }
 
