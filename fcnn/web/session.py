@@ -17,6 +17,7 @@ import numpy as np
 
 from . import views
 from .graph_view import GraphPlanner
+from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_view import trace_summary
 from .memory import OUT_OF_MEMORY, check_memory
 from .reports import LoadReport, RunReport
@@ -357,6 +358,14 @@ class Session:
     def grid(self, size=views.GRID_SIZE):
         """Predictions over a size×size grid spanning the two features (2-D data only)."""
         return views.decision_map(self._current(), self.table, size)
+
+    @_answer
+    def neuron_maps(self, size=MAP_SIZE):
+        """What each hidden unit computes (see ``neuron_maps.neuron_maps``): its output over a
+        size×size grid of the two features, or its histogram of activations over the test rows."""
+        if self.loaded_model is not None:
+            raise FcnnError("the neuron maps show a run trained here, not a loaded model file; press Train to see them")
+        return neuron_maps(self._current(), self.table, size)
 
     def _abandon_run(self):
         """After a failure in a run's first epoch: go back to the model there was before it

@@ -49,6 +49,7 @@ find_learning_rate = session.find_learning_rate
 network_view = session.network_view
 grid = session.grid
 graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
+neuron_maps = session.neuron_maps
 
 
 def simulate_fatal_error():
@@ -103,5 +104,7 @@ __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "find_learning_rate", "graph_view",
+    "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "network_view", "grid",
+    "neuron_maps",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
 ]

@@ -22,8 +22,10 @@ import * as dataPanel from "./views/data-panel.js";
 import { createGraphView } from "./views/graph-view.js";
 import { readConfig } from "./share-link.js";
 import { createLossChart } from "./views/loss-chart.js";
+import { createNormsChart } from "./views/norms-chart.js";
 import * as modelPanel from "./views/model-panel.js";
 import * as network from "./views/network-view.js";
+import { watchNeuronMaps } from "./views/neuron-maps.js";
 import * as table from "./views/table-view.js";
 import * as taskView from "./views/task-view.js";
 
@@ -173,11 +175,13 @@ async function startFacts() {
 async function main() {
   const loadingStarted = performance.now();
   app.chart = createLossChart($("loss-chart"));
+  app.normsChart = createNormsChart($("norms-chart"), $("val-accuracy"));
   wireData();
   wireRun();
   wireModel();
   wireGraph();
   trackFocus();
+  watchNeuronMaps();
   updateControls();
   const factsRead = startFacts();
   try {

@@ -107,6 +107,7 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     graphView: (config) => call("graph_view", JSON.stringify(config)),
     // the learning-rate range test for these settings; starts and changes no run
     findLearningRate: (config) => call("find_learning_rate", JSON.stringify(config)),
+    neuronMaps: (size) => call("neuron_maps", size),
   };
 }
 

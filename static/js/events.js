@@ -1,5 +1,7 @@
 // The page's own events, dispatched on `document` as things happen, for views and tests:
-//   fcnn:progress       {epochs: [{epoch, loss, val_loss}], finished, stopped_reason}, once per progress report
+//   fcnn:progress       {epochs: [{epoch, loss, val_loss}], finished, stopped_reason, layer_norms, val_accuracy},
+//                       once per progress report; layer_norms [[epoch, [‖W‖ per layer], [‖dL/dW‖ per layer]], …]
+//                       and val_accuracy [[epoch, accuracy], …] as the engine sent them ([] when it sent none)
 //   fcnn:run-state      {state, previous}: every transition of the run controller
 //   fcnn:engine-state   {state: loading | ready | crashed | restarting}
 //   fcnn:charts-settled {}: the charts finished a resize and fit their panels
@@ -9,11 +11,13 @@ export function emit(name, detail = {}) {
 }
 
 // one progress report: the epochs an engine answer added ([epoch, loss, val_loss] triples)
-export function emitProgress(epochs, finished, stoppedReason = null) {
+export function emitProgress(epochs, finished, stoppedReason = null, answer = {}) {
   emit("fcnn:progress", {
     epochs: epochs.map(([epoch, loss, val]) => ({ epoch, loss, val_loss: val ?? null })),
     finished: Boolean(finished),
     stopped_reason: stoppedReason || null,
+    layer_norms: answer.layer_norms || [],
+    val_accuracy: answer.val_accuracy || [],
   });
 }
 

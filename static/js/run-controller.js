@@ -9,6 +9,7 @@ import { readConfig, shareHash, updateShareLink } from "./share-link.js";
 import { drawBoundary } from "./views/boundary-heatmap.js";
 import * as dataPanel from "./views/data-panel.js";
 import * as network from "./views/network-view.js";
+import * as neuronMaps from "./views/neuron-maps.js";
 import * as results from "./views/results-view.js";
 import * as table from "./views/table-view.js";
 import * as whatIf from "./views/what-if.js";
@@ -33,7 +34,7 @@ function showTiming() {
 
 // one progress report from the engine: announced, then drawn
 function takeEpochs(answer) {
-  emitProgress(answer.epochs, answer.finished, answer.stop_reason);
+  emitProgress(answer.epochs, answer.finished, answer.stop_reason, answer);
   if (!answer.epochs.length) return;
   const last = answer.epochs[answer.epochs.length - 1];
   app.timing.epochs += answer.epochs.length;
@@ -47,6 +48,8 @@ export async function redrawModelViews() {
     network.showNodes(view.nodes);
     network.showNeurons(view);
   }
+  if (app.started) await neuronMaps.refreshNeuronMaps(app.engine, { training: runState() === "training" });
+  else neuronMaps.clearNeuronMaps("The neuron maps show a run trained on this page: press Train to see them.");
   if (!app.started || app.started.features.length !== 2) return;
   const grid = await app.engine.grid(40);
   if (!grid.ok) return;
@@ -69,6 +72,8 @@ function showStarted(started) {
   results.clearResults();
   table.clearPredictions();
   app.chart.reset();
+  app.normsChart.reset();
+  neuronMaps.clearNeuronMaps("Drawing the neuron maps…");
   $("boundary-view").hidden = started.features.length !== 2;
   showProgress(0, null);
   app.timing = { elapsedMs: 0, epochs: 0 };
@@ -104,6 +109,7 @@ async function trainSlices() {
     const begun = performance.now();
     const slice = await app.engine.trainFor(SLICE_MS);
     app.timing.elapsedMs += performance.now() - begun;
+    neuronMaps.countTraining(performance.now() - begun);
     if (slice.crashed) return { crashed: true }; // the crash handler (recovery.js) takes over
     if (!slice.ok) return slice;
     takeEpochs(slice);
@@ -230,6 +236,8 @@ export function resetRun() {
   setRunState("idle");
   app.started = null;
   app.chart.reset();
+  app.normsChart.reset();
+  neuronMaps.clearNeuronMaps();
   showProgress(0, null);
   results.clearResults();
   table.clearPredictions();
