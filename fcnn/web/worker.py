@@ -103,8 +103,6 @@ def ping():
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
-    "find_learning_rate", "graph_view",
-    "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "network_view", "grid",
-    "neuron_maps",
+    "find_learning_rate", "graph_view", "neuron_maps",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
 ]
