@@ -22,6 +22,7 @@ import * as modelPanel from "./views/model-panel.js";
 import * as network from "./views/network-view.js";
 import * as table from "./views/table-view.js";
 import * as taskView from "./views/task-view.js";
+import { wireTracePanel } from "./views/trace-panel.js";
 
 const train = () => loading.requestTrain(run.startRun);
 
@@ -72,6 +73,7 @@ function wireRun() {
   $("step-button").addEventListener("click", run.stepRun);
   $("stop-button").addEventListener("click", run.stopRun);
   $("reset-button").addEventListener("click", run.resetRun);
+  wireTracePanel({ startRunWithoutTraining: run.startRunWithoutTraining, pauseRun: run.pauseRun, showTracedStep: run.showTracedStep });
 }
 
 function wireModel() {
