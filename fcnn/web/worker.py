@@ -46,6 +46,7 @@ gradient_report = session.gradient_report
 trace_next_batch = session.trace_next_batch
 network_view = session.network_view
 grid = session.grid
+check_trace_gradient = session.check_trace_gradient
 
 
 def simulate_fatal_error():
@@ -100,4 +101,5 @@ __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "network_view", "grid",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
+    "check_trace_gradient",
 ]
