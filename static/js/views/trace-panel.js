@@ -37,7 +37,7 @@ function showControls() {
   const last = trace.steps.length - 1;
   const step = currentStep();
   $("trace-button").disabled = !app.engine || trace.busy;
-  $("trace-back").disabled = !on || trace.busy || trace.playing || trace.index <= 0;
+  $("trace-back").disabled = !on || trace.playing || trace.index <= 0; // goTo waits while busy
   $("trace-next").disabled = !on || trace.busy || trace.playing || trace.index >= last;
   $("trace-play").disabled = !on || (!trace.playing && (trace.busy || trace.index >= last));
   $("trace-play").textContent = trace.playing ? "Pause" : "Play";
@@ -47,8 +47,13 @@ function showControls() {
   const panel = $("trace-panel");
   panel.dataset.trace = trace.loading ? "loading" : on ? "on" : "off";
   $("trace-view").hidden = !on;
-  // a control that was disabled under the keyboard's focus hands it to the panel (arrows still work)
-  if (panel.contains(document.activeElement) && document.activeElement.disabled) panel.focus();
+  // a control disabled under the keyboard's focus hands it to one that goes on (the arrows still work)
+  if (panel.contains(document.activeElement) && document.activeElement.disabled) focusInPanel();
+}
+
+function focusInPanel() {
+  const usable = ["trace-next", "trace-back", "trace-exit", "trace-button"].map($).find((b) => !b.disabled && b.offsetParent);
+  if (usable) usable.focus();
 }
 
 function showLoss() {
@@ -129,7 +134,7 @@ function open(answer) {
   panel.dataset.tableRows = JSON.stringify(answer.table_rows);
   $("trace-batch").textContent = `Rows ${answer.table_rows.join(", ")} of the file (${answer.rows.length} in the batch), ${answer.optimizer}, learning rate ${formatNumber(answer.learning_rate)}.`;
   goTo(0);
-  panel.focus();
+  focusInPanel();
 }
 
 export function exitTrace() {
