@@ -6,7 +6,7 @@ PORT ?= 8000
 VENDOR_STAMP := static/vendor/.stamp
 PACKAGE_ZIP := static/vendor/fcnn.zip
 FACTS := static/vendor/facts.json
-FCNN_SOURCES := $(wildcard fcnn/*.py fcnn/*/*.py)
+FCNN_SOURCES := $(wildcard fcnn/*.py fcnn/*/*.py fcnn/*/*.json)
 
 .PHONY: all vendor serve test unit browser screenshot chromium clean
 

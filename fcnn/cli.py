@@ -4,6 +4,7 @@
         --optimizer adam --lr 0.01 --epochs 200 --save model.json]
     python -m fcnn predict model.json new.csv > predictions.csv
     python -m fcnn trace data.csv --target COL [the train options] --rows 0,1,2,3 [--json]
+    python -m fcnn export model.json [--onnx model.onnx] [--python model.py]
     python -m fcnn gradcheck
 
 ``train`` uses the app's defaults for every setting not given, except where
@@ -26,6 +27,8 @@ from .run.columns import rows_for_model
 from .run.model import load_model
 from .run.experiment import Experiment
 from .run.trace import parse_rows, trace_rows, trace_table
+from .run.export_onnx import write_onnx
+from .run.export_python import write_python
 from .run.settings import CHOICES, MISSING_CHOICES, TrainingConfig
 
 DEFAULT_CONFIG = TrainingConfig(target="")
@@ -88,6 +91,11 @@ def build_parser():
     trace.add_argument("--rows", required=True, help="the mini-batch: row numbers of the data (0-based, the header not counted), e.g. 0,1,2,3; "
                        "the batch is these rows, whatever --batch-size says")
     trace.add_argument("--json", action="store_true", help="print the trace as one JSON object instead of a table")
+
+    export = commands.add_parser("export", help="write a saved model as ONNX (needs the onnx package) or as one numpy-only Python file")
+    export.add_argument("model", help="a model file saved by `train --save` or by the app")
+    export.add_argument("--onnx", metavar="MODEL.onnx", help="an ONNX graph taking the raw feature columns")
+    export.add_argument("--python", metavar="MODEL.py", help="a standalone Python file: python MODEL.py new.csv")
 
     commands.add_parser("gradcheck", help="check every node's backward against central differences")
     return parser
@@ -183,6 +191,19 @@ def run_trace(args, out):
     return 0
 
 
+def run_export(args, out):
+    if not args.onnx and not args.python:
+        raise FcnnError("say what to write: --onnx MODEL.onnx, --python MODEL.py, or both")
+    model = load_model(args.model)
+    if args.onnx:
+        write_onnx(model, args.onnx)
+        print(f"wrote {args.onnx}: inputs {', '.join(model.pipeline.input_names)}", file=out)
+    if args.python:
+        write_python(model, args.python)
+        print(f"wrote {args.python}: python {args.python} new.csv > predictions.csv", file=out)
+    return 0
+
+
 def run_gradcheck(out):
     worst = 0.0
     for title, checks in check_all_node_kinds().items():
@@ -205,6 +226,8 @@ def main(argv=None, out=None):
             return run_predict(args, out)
         if args.command == "trace":
             return run_trace(args, out)
+        if args.command == "export":
+            return run_export(args, out)
         return run_gradcheck(out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)

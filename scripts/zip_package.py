@@ -1,7 +1,7 @@
 """Zip the fcnn package for the browser worker (pyscript.toml unpacks it with "./*").
 
 The archive is built from the same files CPython imports, so there is one source.
-It holds what the browser runs: the command line, the benchmark and the facts
+It holds what the browser runs: the command line, the benchmark, the ONNX export and the facts
 writer (run by `make vendor`, not by the page) stay out.
 Entries are sorted and timestamped fixed, so the same source gives the same bytes.
 """
@@ -12,7 +12,9 @@ import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # CPython-only modules: the page never imports them
-NOT_IN_BROWSER = {"fcnn/__main__.py", "fcnn/cli.py", "fcnn/bench.py", "fcnn/web/facts.py"}
+NOT_IN_BROWSER = {"fcnn/__main__.py", "fcnn/cli.py", "fcnn/bench.py", "fcnn/web/facts.py",
+                  "fcnn/run/export_onnx.py",  # needs the onnx package, which the page does not have
+                  "fcnn/run/lessons.py"}  # read by the facts writer; the page gets the lessons from facts.json
 
 
 def browser_files():

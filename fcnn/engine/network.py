@@ -71,6 +71,14 @@ class ParameterSet:
     def restore(self, values):
         np.copyto(self.values, values)
 
+    def named(self, flat):
+        """{weight name: its part of ``flat`` (a vector laid out like ``values``) as a view in its shape}."""
+        named, start = {}, 0
+        for w in self.weights:
+            named[w.name] = flat[start : start + w.value.size].reshape(w.value.shape)
+            start += w.value.size
+        return named
+
 
 class Network:
     """Builds and runs the graph. ``nodes`` is the training graph in topological order."""

@@ -33,6 +33,19 @@ class Optimizer:
     def step(self):
         raise NotImplementedError
 
+    # the state a step changes besides the weights (a trace that only looks restores it)
+    _state_arrays = ()
+
+    def save_state(self):
+        """A copy of the optimizer's own state (velocity, moments, step count)."""
+        return {name: np.copy(getattr(self, name)) for name in self._state_arrays} | {"t": getattr(self, "t", 0)}
+
+    def restore_state(self, saved):
+        for name in self._state_arrays:
+            np.copyto(getattr(self, name), saved[name])
+        if hasattr(self, "t"):
+            self.t = saved["t"]
+
 
 class SGD(Optimizer):
     """θ ← θ − lr · g"""
@@ -45,6 +58,8 @@ class SGD(Optimizer):
 
 class Momentum(Optimizer):
     """v ← μ v − lr · g;  θ ← θ + v   (heavy-ball momentum, μ = 0.9)."""
+
+    _state_arrays = ("velocity",)
 
     def __init__(self, parameters, learning_rate, weight_decay=0.0, momentum=0.9):
         super().__init__(parameters, learning_rate, weight_decay)
@@ -63,6 +78,8 @@ class Momentum(Optimizer):
 class Adam(Optimizer):
     """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
     θ ← θ − lr · m̂ / (√v̂ + ε), with bias-corrected m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)."""
+
+    _state_arrays = ("m", "v")
 
     def __init__(self, parameters, learning_rate, weight_decay=0.0, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(parameters, learning_rate, weight_decay)

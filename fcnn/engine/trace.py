@@ -12,7 +12,9 @@ The caller chooses the batch. For a run's next mini-batch, pass the rows the
 Trainer would take next (``network.inputs.data[indexes]``, likewise labels).
 
 Afterwards the network and the optimizer are exactly as a training step would
-leave them, so a run can resume from the traced step.
+leave them, so a run can resume from the traced step; with ``take_step=False``
+the step is computed and shown, then undone: weights and optimizer state are
+exactly as before (the page's trace looks first and takes the step at Update).
 """
 
 from __future__ import annotations
@@ -173,9 +175,10 @@ def _node_records(network):
     return records
 
 
-def trace_batch(network, optimizer, x_batch, y_batch):
+def trace_batch(network, optimizer, x_batch, y_batch, take_step=True):
     """Run one mini-batch (x_batch, y_batch) forward and backward through
     ``network``'s nodes, take one step of ``optimizer`` and return a BatchTrace.
+    With ``take_step=False`` the step is undone afterwards (the trace still holds it).
 
     x_batch: (rows, n_inputs) scaled features; y_batch: the label node's rows,
     (rows, 1) for regression and binary, one-hot (rows, classes) for
@@ -194,16 +197,21 @@ def trace_batch(network, optimizer, x_batch, y_batch):
             node.backward()
     loss = float(network.loss.value)
     nodes = _node_records(network)
-    before = network.get_weights()
+    parameters = network.parameters
+    before = parameters.snapshot()  # one flat copy; the records below are views of it
+    state = None if take_step else optimizer.save_state()
     stepped = math.isfinite(loss)
     if stepped:  # the Trainer takes no step on a batch whose loss is not finite
         optimizer.step()
-    after = network.get_weights()
+    after = parameters.snapshot()
     # the same batch again with the new weights; inputs are fed afresh by each training batch
     with np.errstate(over="ignore", invalid="ignore"):
         loss_after = float(network.evaluate_loss(x, y))
+    if state is not None:
+        parameters.restore(before)
+        optimizer.restore_state(state)
     return BatchTrace(
-        nodes=nodes, loss=loss, loss_after=loss_after, weights_before=before, weights_after=after,
-        steps={name: after[name] - before[name] for name in before},
+        nodes=nodes, loss=loss, loss_after=loss_after, weights_before=parameters.named(before),
+        weights_after=parameters.named(after), steps=parameters.named(after - before),
         optimizer=type(optimizer).__name__, learning_rate=float(optimizer.learning_rate), stepped=stepped,
     )

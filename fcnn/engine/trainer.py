@@ -128,6 +128,15 @@ class Trainer:
             return trace, rows, self._diverged()
         return trace, rows, self._advance(trace.loss, len(rows))
 
+    def peek_next_batch(self):
+        """Trace the next mini-batch with the step it would take, and undo that step:
+        returns (BatchTrace, rows); the run is left exactly as it was."""
+        rows = self.next_batch_rows()
+        network = self.network
+        trace = trace_batch(network, self.optimizer, network.inputs.data[rows], network.labels.data[rows],
+                            take_step=False)
+        return trace, rows
+
     def _advance(self, loss, rows):
         """Count a stepped batch of ``rows`` rows with ``loss``; the EpochRecord when the epoch ends."""
         self._loss_sum += loss * rows

@@ -17,7 +17,7 @@ Everything outside this folder imports from here, not from its modules:
 * ``prepare``: all of it for a table and a target.
 """
 
-from .cells import is_missing
+from .cells import MISSING_TOKENS, is_missing
 from .columns import Column, ColumnInfo, infer_columns, mixed_column_notes
 from .feature_columns import MAX_CATEGORIES
 from .features import FeaturePipeline, FitReport, left_out_by_default

@@ -207,6 +207,12 @@ class FeaturePipeline:
         return [name for column in self._columns for name in column.output_names]
 
     @property
+    def encodings(self):
+        """Each input column's fitted NumericFeature or CategoricalFeature, in the outputs' order."""
+        self._require_fit()
+        return list(self._columns)
+
+    @property
     def n_outputs(self):
         return len(self.output_names)
 

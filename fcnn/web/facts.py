@@ -3,7 +3,7 @@
     python -m fcnn.web.facts static/vendor/facts.json
 
 The page fetches it at start, before the engine is ready, and builds its controls
-(defaults, limits, choices, the sample list) from it; the values are those of
+(defaults, limits, choices, the sample list, the lessons) from it; the values are those of
 ``fcnn.run.settings``, so the page cannot drift from the engine.
 """
 
@@ -15,17 +15,19 @@ import pathlib
 import sys
 
 from .. import __version__
+from ..run.lessons import load_lessons
 from ..run.settings import CHOICES, DEFAULTS, LIMITS, SAMPLES
 
 
 def facts():
-    """The shared facts: version, defaults, limits, choices and samples (a fresh copy each call)."""
+    """The shared facts: version, defaults, limits, choices, samples and lessons (a fresh copy each call)."""
     return {
         "version": __version__,
         "defaults": copy.deepcopy(DEFAULTS),
         "limits": dict(LIMITS),
         "choices": copy.deepcopy(CHOICES),
         "samples": [sample.to_dict() for sample in SAMPLES],
+        "lessons": load_lessons(),
     }
 
 

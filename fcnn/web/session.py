@@ -85,6 +85,7 @@ class Session:
         self.experiment = None
         self.loaded_model = None  # a model file loaded by the user; used until the next Train
         self.previous = (None, None)  # the run and model file before the last Train
+        self.traced = None  # (rows, BatchTrace) of the mini-batch trace_next_batch showed last
 
     @_answer
     def load_csv(self, source, name="data.csv"):
@@ -265,26 +266,52 @@ class Session:
 
     @_answer
     def trace_next_batch(self):
-        """Trace the run's next mini-batch (the run's batch size; before any training the first
-        batch with the initial weights) and take its step, counted as a training step.
+        """Trace the run's next mini-batch (the run's batch size; before any training the
+        first batch with the initial weights), with the step the optimizer would take;
+        the run is left as it was. ``take_traced_step`` then takes that step.
 
-        Answers the summarised trace (see ``trace_view.trace_summary``), ``rows``
-        (the batch's indexes into the rows trained on), ``table_rows`` (the same
-        rows numbered as in the file, 0-based: ``python -m fcnn trace --rows``) and the progress keys of
-        ``train_for`` (an epoch the step completed is in ``epochs``)."""
+        Answers the summarised trace (see ``trace_view.trace_summary``; ``steps`` and
+        ``loss_after`` are the step to come and the loss after it), ``rows`` (the
+        batch's indexes into the rows trained on) and ``table_rows`` (the same rows
+        numbered as in the file, 0-based: ``python -m fcnn trace --rows``)."""
+        experiment = self._trainable()
+        trace, rows = experiment.trainer.peek_next_batch()
+        self.traced = (rows, trace)
+        answer = trace_summary(trace, experiment.network)
+        answer["rows"] = [int(r) for r in rows]
+        answer["table_rows"] = [int(experiment.trained_rows[r]) for r in rows]  # the file's rows, 0-based
+        return answer
+
+    @_answer
+    def take_traced_step(self):
+        """Take the step of the mini-batch ``trace_next_batch`` showed, counted as a training
+        step: answers the progress keys of ``train_for`` (an epoch the step completed is in
+        ``epochs``), the batch's ``loss`` and ``loss_after``, and ``weights_match``: the
+        weights now equal those the trace showed after its step."""
+        experiment = self._trainable()
+        trainer, traced = experiment.trainer, self.traced
+        self.traced = None
+        if traced is None or not _same_batch(trainer, experiment.network, *traced):
+            raise FcnnError("the run has moved on since this mini-batch was traced; trace the next one again")
+        shown = traced[1]
+        trace, _, record = trainer.trace_next_batch()
+        weights = experiment.network.get_weights()
+        answer = {"loss": _finite_numbers([trace.loss])[0], "loss_after": _finite_numbers([trace.loss_after])[0],
+                  "weights_match": all(np.array_equal(weights[k], shown.weights_after[k]) for k in weights)}
+        answer.update(_progress(trainer, [] if record is None else [record]))
+        return answer
+
+    def _trainable(self):
+        """The current run, refused when it has diverged; a finished run is extended by an
+        epoch, as Step does, so tracing on trains on."""
         experiment = self._current()
         trainer = experiment.trainer
         if trainer.stop_reason == "diverged":
             raise FcnnError("this run stopped when its loss became infinite or NaN; lower the learning rate and press "
                             "Train to start a new run, then trace")
         if experiment.finished:
-            trainer.extend(trainer.epoch + 1)  # as Step does: tracing on trains on
-        trace, rows, record = trainer.trace_next_batch()
-        answer = trace_summary(trace, experiment.network)
-        answer["rows"] = [int(r) for r in rows]
-        answer["table_rows"] = [int(experiment.trained_rows[r]) for r in rows]  # the file's rows, 0-based
-        answer.update(_progress(trainer, [] if record is None else [record]))
-        return answer
+            trainer.extend(trainer.epoch + 1)
+        return experiment
 
     @_answer
     def network_view(self):
@@ -332,6 +359,14 @@ class Session:
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _same_batch(trainer, network, rows, trace):
+    """True while the run still stands where ``trace`` was taken: the same next rows, the same weights."""
+    if not np.array_equal(trainer.next_batch_rows(), rows):
+        return False
+    weights = network.get_weights()
+    return all(np.array_equal(weights[k], trace.weights_before[k]) for k in weights)
 
 
 def _finite_numbers(values):

@@ -30,8 +30,8 @@ def _numbers(array):
     return [[_number(v) for v in row] for row in array]
 
 
-def _rounded(array, digits=4):
-    """The heatmap's cells to ``digits`` significant digits of the largest (a colour needs no more),
+def _rounded(array, digits=3):
+    """The heatmap's cells to ``digits`` significant digits of the largest (a colour needs no more: 0.1 %),
     which keeps the answer small."""
     finite = np.abs(array[np.isfinite(array)])
     largest = finite.max() if finite.size else 0.0

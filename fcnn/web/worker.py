@@ -44,6 +44,7 @@ model_json = session.model_json
 predict_row = session.predict_row
 gradient_report = session.gradient_report
 trace_next_batch = session.trace_next_batch
+take_traced_step = session.take_traced_step
 network_view = session.network_view
 grid = session.grid
 check_trace_gradient = session.check_trace_gradient
@@ -99,7 +100,7 @@ def ping():
 
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
-    "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "network_view", "grid",
+    "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
     "check_trace_gradient",
 ]

@@ -245,3 +245,26 @@ def test_an_optimizer_of_another_network_is_refused():
     net, other = twin_networks("relu", "regression")
     with pytest.raises(ConfigError, match="the optimizer made for this network"):
         trace_batch(net, make_optimizer("sgd", other.parameters, 0.1), *demo_batch(net))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_a_trace_that_only_looks_shows_the_step_and_leaves_weights_and_optimizer_as_they_were(optimizer):
+    net, twin = twin_networks("tanh", "multiclass")
+    x, y = demo_batch(net, rows=6, seed=4)
+    looking, stepping = (make_optimizer(optimizer, n.parameters, 0.05, weight_decay=0.01) for n in (net, twin))
+    for _ in range(2):  # some optimizer state to keep: velocity, moments, step count
+        looking.parameters.grads[:] = stepping.parameters.grads[:] = 0.1
+        looking.step(), stepping.step()
+    before, state = net.parameters.snapshot(), looking.save_state()
+    look = trace_batch(net, looking, x, y, take_step=False)
+    np.testing.assert_array_equal(net.parameters.values, before)
+    for name, saved in state.items():
+        np.testing.assert_array_equal(getattr(looking, name, 0), saved)
+    step = trace_batch(twin, stepping, x, y)
+    assert look.loss == step.loss and look.loss_after == step.loss_after
+    for name in step.steps:
+        np.testing.assert_array_equal(look.steps[name], step.steps[name])
+        np.testing.assert_array_equal(look.weights_after[name], step.weights_after[name])
+    # the step taken later from the restored state is the one shown
+    trace_batch(net, looking, x, y)
+    np.testing.assert_array_equal(net.parameters.values, twin.parameters.values)

@@ -35,7 +35,7 @@ def test_the_written_file_is_facts_as_utf8_json_with_a_trailing_newline(tmp_path
 
 def test_the_facts_have_exactly_the_shared_keys():
     shared = facts()
-    assert set(shared) == {"version", "defaults", "limits", "choices", "samples"}
+    assert set(shared) == {"version", "defaults", "limits", "choices", "samples", "lessons"}
     assert set(shared["defaults"]) == {
         "sample", "target", "features", "task", "test_fraction", "scaling", "hidden_layers", "activation",
         "optimizer", "learning_rate", "epochs", "batch_size", "weight_decay", "early_stopping", "seed"}

@@ -1,0 +1,80 @@
+"""Every lesson, and the variation it suggests, trains in CPython to the outcome its text states."""
+
+import math
+import pathlib
+
+import pytest
+
+from fcnn.run.experiment import Experiment
+from fcnn.run.lessons import EXPECTATIONS, lesson_config, load_lessons
+from fcnn.run.samples import toy_csv
+from fcnn.run.settings import SAMPLES
+from fcnn.tables import read_csv_text
+from fcnn.web.facts import facts
+
+DATA = pathlib.Path(__file__).resolve().parents[2] / "static" / "data"
+TOY_DATA_SEED = 0  # the page's (static/js/data-loading.js)
+LESSONS = load_lessons()
+FILES = {s.name: s.file for s in SAMPLES}
+
+
+def table_of(sample):
+    if FILES[sample]:
+        return read_csv_text((DATA / FILES[sample]).read_bytes())
+    return read_csv_text(toy_csv(sample, TOY_DATA_SEED)[0])
+
+
+def outcome(lesson, variation):
+    """What the run showed, in the terms of ``expect``."""
+    experiment = Experiment(table_of(lesson["sample"]), lesson_config(lesson, variation))
+    experiment.train_for()
+    trainer = experiment.trainer
+    shown = {"stop_reason": trainer.stop_reason}
+    if trainer.stop_reason == "diverged":
+        return shown
+    metrics = experiment.test_metrics()
+    shown["accuracy"], shown["r2"] = metrics.get("accuracy"), metrics.get("r2")
+    last = trainer.history[-1]
+    shown["first_layer_gradient_share"] = last.gradient_norms[0] / last.gradient_norms[-1]
+    held_out = [r.val_loss for r in trainer.history]
+    shown["held_out_loss_rise"] = held_out[-1] / min(held_out)
+    return shown
+
+
+def check(expect, shown):
+    for key, wanted in expect.items():
+        if key == "stop_reason":
+            assert shown["stop_reason"] == wanted, shown
+            continue
+        measure, bound = key.rsplit("_at_", 1)
+        value = shown[measure]
+        assert value is not None and math.isfinite(value), (key, shown)
+        assert value <= wanted if bound == "most" else value >= wanted, (key, wanted, shown)
+
+
+@pytest.mark.parametrize("variation", [False, True], ids=["lesson", "try"])
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson["name"] for lesson in LESSONS])
+def test_each_lesson_trains_to_its_stated_outcome(lesson, variation):
+    part = lesson["try"] if variation else lesson
+    check(part["expect"], outcome(lesson, variation))
+
+
+def test_there_are_six_lessons_each_a_sample_settings_and_a_few_sentences():
+    assert len(LESSONS) == 6
+    for lesson in LESSONS:
+        for part in (lesson, lesson["try"]):
+            sentences = part["text"].count(". ") + part["text"].count(": ") + 1
+            assert 1 <= sentences <= 5 and len(part["text"]) < 400, part["text"]
+            assert set(part["expect"]) <= set(EXPECTATIONS)
+    assert facts()["lessons"] == LESSONS  # the page reads them from facts.json
+
+
+def test_a_lesson_with_an_unknown_sample_or_setting_is_refused(tmp_path):
+    bad = tmp_path / "lessons.json"
+    bad.write_text('{"lessons": [{"name": "x", "title": "x", "sample": "nope", "settings": {}, "text": "t", '
+                   '"expect": {"r2_at_least": 0}, "try": {"text": "t", "settings": {}, "expect": {"r2_at_least": 0}}}]}')
+    with pytest.raises(Exception, match="sample 'nope'"):
+        load_lessons(bad)
+    bad.write_text(bad.read_text().replace('"nope"', '"boston"').replace('"settings": {}', '"settings": {"lr": 1}', 1))
+    with pytest.raises(Exception, match="unknown setting 'lr'"):
+        load_lessons(bad)
