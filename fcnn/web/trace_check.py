@@ -2,7 +2,7 @@
 
 On the traced mini-batch and the run's current weights, the node's dLoss/d(value)
 from the network's own backward pass is set beside (L(v + ε) − L(v − ε)) / 2ε,
-found by nudging entries of that node's value and running the nodes after it
+found by nudging entries of that node's value and running the nodes that depend on it
 (``fcnn.engine.gradcheck``'s central difference and relative error). For the
 loss node, whose own gradient is dL/dL = 1, the gradient it sends back to the
 prediction is checked. The node's local backward is also checked on its own,
@@ -18,12 +18,14 @@ import numpy as np
 
 from ..engine.gradcheck import _central_difference, _sample_entries, check_node, relative_error
 from ..engine.graph import backward_pass, forward_pass
-from ..engine.nodes import InputNode, LossNode, WeightNode
+from ..engine.nodes import InputNode, LinearNode, LossNode, WeightNode
 from ..errors import FcnnError
 
-# Entries nudged per check: each costs two forward passes of the nodes after the one checked
-# (a 10 × 512 network's first layer: about 2 × 12 passes of the whole network).
-MAX_ENTRIES = 12
+# Entries nudged per check: each costs two forward passes of the nodes after the one checked.
+# numpy in the browser multiplies matrices without an optimised BLAS (some 10⁸ multiply-adds a
+# second), so a big network checks fewer entries: as many as ENTRY_BUDGET multiply-adds allow.
+MAX_ENTRIES, MIN_ENTRIES = 12, 3
+ENTRY_BUDGET = 2e8
 EPS = 1e-6
 
 
@@ -58,9 +60,27 @@ def _analytic(network, node):
     return node, np.array(node.upstream_gradient(), dtype=float, copy=True)
 
 
+def _downstream(network, node):
+    """The nodes whose value depends on ``node``'s, in topological order: what a nudge must rerun."""
+    found, stack = set(), list(node.outbound_nodes)
+    while stack:
+        later = stack.pop()
+        if id(later) not in found:
+            found.add(id(later))
+            stack.extend(later.outbound_nodes)
+    return [n for n in network.nodes if id(n) in found]
+
+
+def _entries_for(network, nudged, rows):
+    """How many entries the check can nudge: each runs the linear nodes after ``nudged`` twice."""
+    after = _downstream(network, nudged)
+    per_pass = sum(rows * node.w.value.size for node in after if isinstance(node, LinearNode))
+    return int(min(MAX_ENTRIES, max(MIN_ENTRIES, ENTRY_BUDGET // max(2 * per_pass, 1))))
+
+
 def _numeric(network, nudged, entries):
     """Central differences of the loss for ``entries`` of ``nudged``'s value, running the nodes after it."""
-    after = network.nodes[network.nodes.index(nudged) + 1:]
+    after = _downstream(network, nudged)
     loss = network.loss
 
     def loss_now():
@@ -96,7 +116,7 @@ def check_gradient(network, name, x, y, seed=0):
             forward_pass(network.nodes)
             backward_pass(network.nodes)
             nudged, analytic = _analytic(network, node)
-            entries = _sample_entries(analytic, MAX_ENTRIES, rng)
+            entries = _sample_entries(analytic, _entries_for(network, nudged, len(x)), rng)
             numeric = _numeric(network, nudged, entries)
             compared = np.array([analytic[k] for k in entries])
             local = _local_check(node, rng)

@@ -97,3 +97,10 @@ def test_a_check_that_cannot_be_made_says_why(name, rows, message):
 def test_without_a_run_the_check_asks_for_one():
     found = call(Session().check_trace_gradient, "W1", "[0]")
     assert not found["ok"] and "press Train" in found["error"]
+
+
+def test_a_big_network_checks_fewer_entries_a_small_one_all_it_may():
+    s, answer = traced(sample="surface", hidden_layers=[512] * 4, batch_size=32)
+    first, last = check(s, answer, "W1"), check(s, answer, "W5")
+    assert first["ok"] and first["entries_checked"] == 3 and first["max_relative_error"] < 1e-5
+    assert last["ok"] and last["entries_checked"] == 12  # W5: 512×1 entries, only the output layer after it
