@@ -99,7 +99,7 @@ def main():
             for name in ("start", "trace_next_batch", "take_traced_step", "check_trace_gradient"):
                 print(f"  {name:<22} round trip {', '.join(f'{ms:.0f}' for ms in page.evaluate(CALL_MS, name))} ms")
             print(f"  Next → step drawn: longest {max(times):.0f} ms, mean {sum(times) / len(times):.1f} ms "
-                  "(the update's includes take_traced_step)")
+                  "(the update step shows at once, then take_traced_step's answer)")
             print(f"  longest main-thread task while tracing: {page.evaluate('window.__longest'):.0f} ms (0: none over 50 ms)")
             browser.close()
     finally:
