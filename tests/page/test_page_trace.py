@@ -232,7 +232,7 @@ def test_the_boston_trace_by_keyboard_agrees_with_the_cli(guarded_page, app_serv
     open_app(page, app_server)
     choose_sample(page, "boston")
     page.fill(tid("early-stopping"), "0")
-    page.fill(tid("epochs"), "2")
+    page.fill(tid("epochs"), "100000")  # the run is still training when Trace is pressed again below
     settings = settings_of(page)  # the defaults: 8 relu units, Adam, batch 16
     rows = start_trace(page)
     assert len(rows) == int(settings["batch-size"])
@@ -244,4 +244,11 @@ def test_the_boston_trace_by_keyboard_agrees_with_the_cli(guarded_page, app_serv
     page.wait_for_selector(f'{tid("trace-panel")}[data-trace="off"]')
     loss = resume_to_first_epoch(page)
     assert loss == pytest.approx(cpython_first_epoch_loss(csv_path.read_text(), "MEDV", settings, 1), rel=1e-9)
-    assert events(page, "fcnn:progress")[-1]["detail"]["epochs"]
+    # pressed while training, Trace pauses the run first, then traces its next mini-batch
+    pressed = click_marked(page, "trace-button")
+    assert wait_for_run_state(page, "paused", after=pressed) == "paused"
+    page.wait_for_selector(f'{tid("trace-panel")}[data-trace="on"][data-step="0"]')
+    assert [s["state"] for s in (e["detail"] for e in events(page, "fcnn:run-state", pressed))] == ["paused"]
+    assert (page.text_content(tid("trace-phase")), page.text_content(tid("trace-node"))) == ("forward", "X")
+    assert epoch_now(page) >= 1
+    leave_with_escape(page)
