@@ -76,6 +76,7 @@ function render() {
   const step = currentStep();
   $("trace-phase").textContent = step.phase;
   $("trace-node").textContent = step.name ?? "";
+  $("trace-node-label").hidden = step.name === null;
   $("trace-position").textContent = `step ${trace.index + 1} of ${trace.steps.length}`;
   showLoss();
   const view = $("trace-step");

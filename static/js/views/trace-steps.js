@@ -15,12 +15,24 @@ export function traceSteps(nodes) {
   ];
 }
 
+// The docstring's lines with its hard wraps undone: a line not ending a sentence or a clause
+// goes on in the next, unless that one starts a derivative (dL/d…).
+function unwrapped(doc) {
+  const lines = [];
+  for (const line of String(doc || "").split("\n")) {
+    const last = lines[lines.length - 1];
+    if (last?.trim() && line.trim() && !/[.:]\s*$/.test(last) && !/^\s*d\w*\/d/.test(line)) lines[lines.length - 1] = `${last} ${line.trim()}`;
+    else lines.push(line);
+  }
+  return lines;
+}
+
 // A docstring's forward part (what the node computes) and backward part (its local derivative).
 // The backward part begins at the first line naming "backward" or starting with a derivative
 // (dL/d…), or at ",  dY/dX" inside a one-line "Y = f(X),  dY/dX = …".
 export function splitFormula(doc) {
   // a line on ``attributes`` is a note on the implementation, not the math
-  const lines = String(doc || "").split("\n").filter((line) => !line.trim().startsWith("``")).map((line) => line.replaceAll("``", ""));
+  const lines = unwrapped(doc).filter((line) => !line.trim().startsWith("``")).map((line) => line.replaceAll("``", ""));
   const at = lines.findIndex((line) => /^\s*dL\/d|\bbackward\b|,\s+dY\/dX/.test(line));
   if (at < 0) return { forward: lines.join("\n").trim(), backward: "" };
   const inline = lines[at].search(/,\s+dY\/dX/);
@@ -100,7 +112,7 @@ function updateView(answer, taken) {
   else {
     const match = taken.weights_match ? "the weights now equal those the trace showed after its step" : "the weights differ from those the trace showed";
     parts.push(el("p", `Loss of this batch: ${formatNumber(taken.loss)} before → ${formatNumber(taken.loss_after)} after; ${match}. Epoch ${taken.epoch}.`, {
-      "data-testid": "trace-update-result", "data-weights-match": String(Boolean(taken.weights_match)),
+      class: "trace-what", "data-testid": "trace-update-result", "data-weights-match": String(Boolean(taken.weights_match)),
     }));
   }
   const list = el("ul", null, { class: "trace-steps-list" });
