@@ -228,7 +228,10 @@ export function wireTracePanel(given) {
     if (event.key === "Escape" && traceOn()) exitTrace();
   });
   document.addEventListener("fcnn:node-chosen", (event) => jumpToNode(event.detail?.name));
-  document.addEventListener("fcnn:run-state", (event) => event.detail.state === "idle" && exitTrace());
+  // a reset or a new run (not Resume) leaves the trace: it showed a run that is gone
+  document.addEventListener("fcnn:run-state", ({ detail }) => {
+    if (detail.state === "idle" || (detail.state === "training" && detail.previous !== "paused")) exitTrace();
+  });
   document.addEventListener("fcnn:engine-state", (event) => {
     if (event.detail.state !== "ready") exitTrace();
     showControls();
