@@ -88,13 +88,15 @@ function render() {
 }
 
 async function takeStep() {
+  const shown = trace.answer;
   trace.busy = true;
   render();
   const taken = await app.engine.takeTracedStep();
   trace.busy = false;
-  if (!traceOn()) return; // left meanwhile
-  trace.taken = taken;
+  // the step is taken even if the trace was left meanwhile: the progress shows it either way
   if (!taken.crashed) await actions.showTracedStep(taken);
+  if (!traceOn() || trace.answer !== shown) return;
+  trace.taken = taken;
   render();
 }
 
