@@ -63,6 +63,14 @@ clean:
 site: vendor
 	$(PYTHON) scripts/build_site.py --out dist/site
 
+# A demo folder: the app opening on your table, settings and notes (see README, "Share a lesson").
+# make demo DATA=table.csv TARGET=col [OPTIONS="--title T --notes notes.md --hide optimizer"] [OUT=dist/demo]
+.PHONY: demo
+OUT ?= dist/demo
+demo: vendor
+	@test -n "$(DATA)" -a -n "$(TARGET)" || { echo "usage: make demo DATA=table.csv TARGET=column [OPTIONS=...] [OUT=dist/demo]"; exit 2; }
+	$(PYTHON) -m fcnn demo "$(DATA)" --target "$(TARGET)" --out "$(OUT)" $(OPTIONS)
+
 # Its own port: a service worker belongs to an origin (host and port), so the built
 # site's worker never meets `make serve` on 8000 (and removes itself if it does).
 SITE_PORT ?= 8001

@@ -5,6 +5,8 @@
     python -m fcnn predict model.json new.csv > predictions.csv
     python -m fcnn trace data.csv --target COL [the train options] --rows 0,1,2,3 [--json]
     python -m fcnn export model.json [--onnx model.onnx] [--python model.py]
+    python -m fcnn demo data.csv --target COL [the train options] [--title T] [--notes NOTES.md]
+        [--hide CONTROL,…] --out DIR
     python -m fcnn gradcheck
 
 ``train`` uses the app's defaults for every setting not given, except where
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import pathlib
 import sys
 import time
 
@@ -29,7 +32,8 @@ from .run.experiment import Experiment
 from .run.trace import parse_rows, trace_rows, trace_table
 from .run.export_onnx import write_onnx
 from .run.export_python import write_python
-from .run.settings import CHOICES, MISSING_CHOICES, TrainingConfig
+from .run.settings import CHOICES, DEFAULTS, MISSING_CHOICES, TrainingConfig
+from .web.demo import build_demo_folder, hidden_controls
 
 DEFAULT_CONFIG = TrainingConfig(target="")
 GRADCHECK_TOLERANCE = 1e-5
@@ -96,6 +100,13 @@ def build_parser():
     export.add_argument("model", help="a model file saved by `train --save` or by the app")
     export.add_argument("--onnx", metavar="MODEL.onnx", help="an ONNX graph taking the raw feature columns")
     export.add_argument("--python", metavar="MODEL.py", help="a standalone Python file: python MODEL.py new.csv")
+
+    demo = commands.add_parser("demo", help="a static folder of the app opening on this table, settings and notes (like make site)")
+    add_training_options(demo)
+    demo.add_argument("--title", help="the table's name in the page (default: the file's name)")
+    demo.add_argument("--notes", metavar="NOTES.md", help="notes shown beside the data: Markdown (headings, lists, emphasis, code, links)")
+    demo.add_argument("--hide", metavar="CONTROL,…", help="settings to hide, named as the link names them, e.g. optimizer,learning_rate")
+    demo.add_argument("--out", required=True, help="the folder to write (replaced)")
 
     commands.add_parser("gradcheck", help="check every node's backward against central differences")
     return parser
@@ -204,6 +215,17 @@ def run_export(args, out):
     return 0
 
 
+def run_demo(args, out):
+    config = _config(args)
+    settings = {key: getattr(config, key) for key in DEFAULTS if key != "sample"}
+    notes = _read(args.notes).decode("utf-8-sig") if args.notes else ""
+    name = pathlib.Path(args.csv).name
+    build_demo_folder(_read(args.csv), name, settings, args.out, title=args.title or name, notes=notes,
+                      hide=hidden_controls(args.hide))
+    print(f"wrote {args.out}: serve it with  python -m http.server --directory {args.out}", file=out)
+    return 0
+
+
 def run_gradcheck(out):
     worst = 0.0
     for title, checks in check_all_node_kinds().items():
@@ -228,6 +250,8 @@ def main(argv=None, out=None):
             return run_trace(args, out)
         if args.command == "export":
             return run_export(args, out)
+        if args.command == "demo":
+            return run_demo(args, out)
         return run_gradcheck(out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)

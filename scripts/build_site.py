@@ -120,6 +120,10 @@ def collect(root: Path = ROOT) -> dict[str, Path]:
     for name in ("uPlot.iife.min.js", "uPlot.min.css", "LICENSE"):
         add(f"{VENDOR}/uplot/{name}")
 
+    # dagre: the Graph view's layout, imported when the view first draws, and its licence
+    for name in ("dagre.esm.js", "LICENSE"):
+        add(f"{VENDOR}/dagre/{name}")
+
     # PyScript: core.js, all it can import, and its licence
     for name in pyscript_closure(vendor / "pyscript"):
         add(f"{VENDOR}/pyscript/{name}")
@@ -193,8 +197,12 @@ def read_build(site: Path) -> dict:
     return json.loads(match.group(0)[len("/*BUILD*/"):-len("/*END*/")])
 
 
-def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, quiet: bool = False) -> dict:
-    """Write the site to ``out`` (replacing it); return its build record."""
+def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, quiet: bool = False,
+          extra: dict[str, bytes] | None = None) -> dict:
+    """Write the site to ``out`` (replacing it); return its build record.
+
+    extra: {path in the site: bytes} added or replaced before the precache manifest is
+    made (a demo folder's table and facts.json: ``python -m fcnn demo``)."""
     root, out = Path(root), Path(out)
     files = collect(root)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -207,6 +215,7 @@ def build(out: Path | str = ROOT / "dist" / "site", root: Path | str = ROOT, qui
             if rel == "index.html":
                 data = page_html(data.decode("utf-8"), files).encode("utf-8")
             contents[rel] = data
+        contents.update(extra or {})
         digests = {rel: sha256_bytes(data) for rel, data in contents.items()}
         template = SW_TEMPLATE.read_text(encoding="utf-8")
         version = site_version(digests, template)

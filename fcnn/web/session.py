@@ -17,6 +17,7 @@ import numpy as np
 
 from . import views
 from .trace_check import batch_of_rows, check_gradient
+from .graph_view import GraphPlanner
 from .trace_view import trace_summary
 from .memory import OUT_OF_MEMORY, check_memory
 from .reports import LoadReport, RunReport
@@ -86,6 +87,7 @@ class Session:
         self.loaded_model = None  # a model file loaded by the user; used until the next Train
         self.previous = (None, None)  # the run and model file before the last Train
         self.traced = None  # (rows, BatchTrace) of the mini-batch trace_next_batch showed last
+        self.graphs = GraphPlanner()  # the Graph view's networks: the run's, or one built for the settings
 
     @_answer
     def load_csv(self, source, name="data.csv"):
@@ -149,6 +151,7 @@ class Session:
         # the model the user had stays until the new run has trained a first step
         self.previous = (self.experiment, self.loaded_model)
         self.experiment = experiment
+        self.graphs.note_run(experiment, self.table)
         self.loaded_model = None
         report = RunReport.of(experiment, views.feature_fields(experiment.data.pipeline),
                               views.node_entries(experiment.network))
@@ -317,6 +320,13 @@ class Session:
     def network_view(self):
         """The node graph and, per layer, the strongest weights (for the neuron view)."""
         return views.network_view(self._network())
+
+    @_answer
+    def graph_view(self, config_json):
+        """The node graph of the network the settings (the JSON object Train sends) would build
+        for the loaded table: the current run's own network when it has those settings, else one
+        the engine builds for them (the run is left as it is). See fcnn.web.graph_view."""
+        return self.graphs.view(self.table, self.columns, self.experiment, config_json)
 
     @_answer
     def grid(self, size=views.GRID_SIZE):

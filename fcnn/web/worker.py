@@ -48,6 +48,7 @@ take_traced_step = session.take_traced_step
 network_view = session.network_view
 grid = session.grid
 check_trace_gradient = session.check_trace_gradient
+graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
 
 
 def simulate_fatal_error():
@@ -104,3 +105,4 @@ __export__ = [
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
     "check_trace_gradient",
 ]
+__export__.append("graph_view")

@@ -17,6 +17,8 @@ import { updateShareLink } from "./share-link.js";
 import { fromHash } from "./state.js";
 import { buildControls } from "./views/controls.js";
 import * as dataPanel from "./views/data-panel.js";
+import { createGraphView } from "./views/graph-view.js";
+import { readConfig } from "./share-link.js";
 import { createLossChart } from "./views/loss-chart.js";
 import * as modelPanel from "./views/model-panel.js";
 import * as network from "./views/network-view.js";
@@ -93,6 +95,17 @@ function wireModel() {
   $("gradcheck-button").addEventListener("click", models.checkGradients);
 }
 
+// The Graph view follows the settings it depends on, new data (the data panel's summary and the
+// target's description are rewritten) and a new run (the view listens to the run's events).
+function wireGraph() {
+  const graph = createGraphView($("graph-view"), { engine: () => app.engine, readConfig });
+  document.querySelector("main").addEventListener("change", () => graph.request());
+  for (const id of ["add-layer", "remove-layer"]) $(id).addEventListener("click", () => graph.request());
+  const dataChanged = new MutationObserver(() => graph.request({ force: true }));
+  for (const id of ["dataset-info", "task-detected"]) dataChanged.observe($(id), { childList: true, characterData: true, subtree: true });
+  document.addEventListener("fcnn:engine-state", ({ detail }) => detail.state === "ready" && graph.request({ force: true }));
+}
+
 // The controls from the facts, the link's settings on them, and the link's sample asked for.
 function applyFacts() {
   buildControls(facts);
@@ -159,6 +172,7 @@ async function main() {
   wireData();
   wireRun();
   wireModel();
+  wireGraph();
   trackFocus();
   updateControls();
   const factsRead = startFacts();

@@ -107,6 +107,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     traceNextBatch: () => call("trace_next_batch"),
     takeTracedStep: () => call("take_traced_step"),
     checkTraceGradient: (name, rows) => call("check_trace_gradient", name, JSON.stringify(rows)),
+    // the node graph of the network these settings build (Session.graph_view): the Graph view's
+    graphView: (config) => call("graph_view", JSON.stringify(config)),
   };
 }
 

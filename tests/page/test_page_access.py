@@ -234,8 +234,9 @@ LAYOUT_FAULTS_JS = """() => {
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth) faults.push(`the page scrolls sideways by ${doc.scrollWidth - doc.clientWidth}px`);
     const items = [...document.querySelectorAll(
-        'main input, main select, main button, main canvas, main svg, main .table-wrap, main table, main p, main label')]
-        .filter((e) => visible(e) && !e.closest('.table-wrap table'));
+        'main input, main select, main button, main canvas, main svg, main .table-wrap, main table, main p, main label, main .graph-scroll')]
+        // a wide table or graph scrolls inside its frame (the frame itself is checked)
+        .filter((e) => visible(e) && !e.closest('.table-wrap table, .graph-scroll svg'));
     for (const e of items) {
         const box = e.closest('.panel').getBoundingClientRect();
         const r = e.getBoundingClientRect();

@@ -65,6 +65,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
         "static/vendor/fcnn.zip", "static/vendor/facts.json",
         "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
         "static/vendor/uplot/uPlot.iife.min.js", "static/vendor/uplot/uPlot.min.css",
+        "static/vendor/dagre/dagre.esm.js",
         PYODIDE + "pyodide.mjs", PYODIDE + "pyodide.asm.js", PYODIDE + "pyodide.asm.wasm",
         PYODIDE + "python_stdlib.zip", PYODIDE + "pyodide-lock.json",
         PYODIDE + "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
@@ -74,7 +75,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
     assert needed <= files, f"missing: {sorted(needed - files)}"
     # everything else is one of: PyScript's chunks, licences and notes, sample data
     allowed = re.compile(
-        r"^(static/vendor/pyscript/[\w.-]+\.js|static/vendor/(pyscript|uplot)/LICENSE"
+        r"^(static/vendor/pyscript/[\w.-]+\.js|static/vendor/(pyscript|uplot|dagre)/LICENSE"
         r"|static/vendor/pyodide/package\.json|static/data/[\w.-]+|static/(js|css)/[\w.-]+\.(m?js|css))$"
     )
     extra = sorted(f for f in files - needed if not allowed.match(f))
@@ -233,6 +234,10 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         page.wait_for_selector(READY, timeout=120_000)
         assert page.evaluate("navigator.serviceWorker.controller !== null")
         train_boston(page)
+        # the Graph view imports its layout library (static/vendor/dagre/) when it first draws: from the cache too
+        page.locator(tid("graph-view")).scroll_into_view_if_needed()
+        page.wait_for_selector(f'{tid("graph-view")}[data-state="drawn"]')
+        assert any(url.endswith("/static/vendor/dagre/dagre.esm.js") for url, _ in served)
         assert not failed, f"requests that failed offline: {failed}"
         assert served and all(from_sw for url, from_sw in served if url.startswith(server.origin)), served
         assert not bad, bad
