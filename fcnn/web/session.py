@@ -16,6 +16,7 @@ import traceback
 import numpy as np
 
 from . import views
+from .trace_check import batch_of_rows, check_gradient
 from .graph_view import GraphPlanner
 from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_view import trace_summary
@@ -366,6 +367,18 @@ class Session:
         if self.loaded_model is not None:
             raise FcnnError("the neuron maps show a run trained here, not a loaded model file; press Train to see them")
         return neuron_maps(self._current(), self.table, size)
+
+    @_answer
+    def check_trace_gradient(self, name, rows_json):
+        """The trace's "Check this gradient" for node ``name`` on the traced rows (``rows`` of a
+        trace_next_batch answer, as JSON) with the current weights; the run is left as it was
+        (see ``trace_check.check_gradient``)."""
+        network = self._current().network
+        try:
+            rows = json.loads(rows_json)
+        except (json.JSONDecodeError, TypeError):
+            rows = None
+        return check_gradient(network, str(name), *batch_of_rows(network, rows))
 
     def _abandon_run(self):
         """After a failure in a run's first epoch: go back to the model there was before it

@@ -48,6 +48,7 @@ take_traced_step = session.take_traced_step
 find_learning_rate = session.find_learning_rate
 network_view = session.network_view
 grid = session.grid
+check_trace_gradient = session.check_trace_gradient
 graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
 neuron_maps = session.neuron_maps
 
@@ -105,4 +106,5 @@ __export__ = [
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "find_learning_rate", "graph_view", "neuron_maps",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
+    "check_trace_gradient",
 ]

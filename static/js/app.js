@@ -28,6 +28,7 @@ import * as network from "./views/network-view.js";
 import { watchNeuronMaps } from "./views/neuron-maps.js";
 import * as table from "./views/table-view.js";
 import * as taskView from "./views/task-view.js";
+import { wireTracePanel } from "./views/trace-panel.js";
 
 const train = () => loading.requestTrain(run.startRun);
 
@@ -79,6 +80,7 @@ function wireRun() {
   $("step-button").addEventListener("click", run.stepRun);
   $("stop-button").addEventListener("click", run.stopRun);
   $("reset-button").addEventListener("click", run.resetRun);
+  wireTracePanel({ startRunWithoutTraining: run.startRunWithoutTraining, pauseRun: run.pauseRun, showTracedStep: run.showTracedStep });
 }
 
 function wireModel() {

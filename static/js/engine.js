@@ -103,6 +103,10 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     gradientReport: () => call("gradient_report"),
     networkView: () => call("network_view"),
     grid: (size) => call("grid", size),
+    // the trace (views/trace-panel.js): look at the next mini-batch, take its step, check a node's gradient
+    traceNextBatch: () => call("trace_next_batch"),
+    takeTracedStep: () => call("take_traced_step"),
+    checkTraceGradient: (name, rows) => call("check_trace_gradient", name, JSON.stringify(rows)),
     // the node graph of the network these settings build (Session.graph_view): the Graph view's
     graphView: (config) => call("graph_view", JSON.stringify(config)),
     // the learning-rate range test for these settings; starts and changes no run

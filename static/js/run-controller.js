@@ -81,24 +81,58 @@ function showStarted(started) {
   whatIf.showWhatIf(started.feature_fields, exampleRow());
 }
 
-export async function startRun() {
+// A new run with the controls' settings; answers whether it started.
+async function beginRun() {
   // the run is in progress from the moment it is asked for: an engine failing while it
   // starts loses it as surely as one failing mid-run
   const before = runState();
   setRunState("training");
   updateControls();
   const started = await app.engine.start(readConfig());
-  if (started.crashed) return; // the crash handler (recovery.js) takes over
+  if (started.crashed) return false; // the crash handler (recovery.js) takes over
   if (!started.ok) {
     // the run trained before, its results and the data are left as they were
     setRunState(before);
     updateControls();
     showError(`Could not start training: ${started.error}`);
-    return;
+    return false;
   }
   showStarted(started);
   await redrawModelViews();
-  await runSlices();
+  return true;
+}
+
+export async function startRun() {
+  if (await beginRun()) await runSlices();
+}
+
+// A run started and not trained (the trace's first mini-batch takes the initial weights):
+// paused at epoch 0, so Resume, Step and Train work as usual. Answers whether it started.
+export async function startRunWithoutTraining() {
+  if (!(await beginRun())) return false;
+  setRunState("paused");
+  updateControls();
+  showStatus("ready", "Paused at epoch 0, before any training. Ready to resume, step or stop.");
+  return true;
+}
+
+// The trace's Update took one counted training step (views/trace-panel.js): shown as Step shows its.
+export async function showTracedStep(answer) {
+  if (!answer.ok) {
+    showError(answer.error);
+    if (answer.stop_reason === "diverged") {
+      takeEpochs(answer);
+      setRunState("done");
+      await finishRun("Training stopped: the loss diverged after epoch");
+    }
+    return;
+  }
+  takeEpochs(answer);
+  await redrawModelViews();
+  if (answer.finished && runState() === "paused") {
+    setRunState("done");
+    await finishRun("Stepped to epoch");
+  }
 }
 
 // Trains slice after slice until the run finishes, fails, or the user pauses or stops it.
