@@ -1,0 +1,75 @@
+"""The Session's protocol: each call answers a JSON string, ``{"ok": true, …}`` or
+``{"ok": false, "error": "…"}``; and the answer to a slice of training.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import traceback
+
+from ..errors import FcnnError
+from .memory import OUT_OF_MEMORY
+
+
+def json_answer(method):
+    def wrapper(self, *args):
+        try:
+            result = method(self, *args)
+            result["ok"] = True
+        except FcnnError as exc:
+            result = {"ok": False, "error": str(exc), **getattr(exc, "answer", {})}
+        except MemoryError:
+            gc.collect()  # give back what the failed call allocated, so the next one can run
+            result = {"ok": False, "error": OUT_OF_MEMORY}
+        except Exception as exc:  # noqa: BLE001 - an engine bug must not kill the page
+            traceback.print_exc()
+            result = {"ok": False, "error": f"internal error ({type(exc).__name__}: {exc}); please report it"}
+        try:
+            return json.dumps(result, allow_nan=False)
+        except ValueError:  # an infinite or NaN number slipped into the answer: say so, do not break the call
+            return json.dumps({"ok": False, "error": f"internal error ({method.__name__} computed a number "
+                               "that is not finite); please report it"})
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+class StoppedWithAnswer(FcnnError):
+    """A refusal that still carries part of an answer: the epochs trained before training stopped."""
+
+    def __init__(self, message, **answer):
+        super().__init__(message)
+        self.answer = answer
+
+
+def finite_or_none(value):
+    return None if value is None else float(value)
+
+
+def finite_numbers(values):
+    """None for a number that is not finite (a gradient may overflow in a finite epoch; JSON has no infinity)."""
+    return [v if math.isfinite(v) else None for v in values]
+
+
+def progress_answer(trainer, records):
+    """The answer to a slice of training; a clear refusal, with the epochs done, when the loss diverged."""
+    answer = {
+        "epochs": [[r.epoch, r.train_loss, finite_or_none(r.val_loss)] for r in records],
+        "epoch": trainer.epoch,
+        "finished": trainer.finished,
+        "stop_reason": trainer.stop_reason,
+        # per epoch: [epoch, [‖W‖ per layer], [‖dLoss/dW‖ of its last batch per layer]], output layer last
+        "layer_norms": [[r.epoch, finite_numbers(r.weight_norms), finite_numbers(r.gradient_norms)] for r in records],
+        "val_accuracy": [[r.epoch, r.metrics["val_accuracy"]] for r in records if "val_accuracy" in r.metrics],
+    }
+    if trainer.stop_reason == "diverged":
+        kept = f"the weights of epoch {trainer.epoch} were kept" if trainer.epoch else "the starting weights were kept"
+        raise StoppedWithAnswer(
+            f"the loss became infinite or NaN in epoch {trainer.epoch + 1}, so training stopped and {kept}; "
+            "lower the learning rate (for example to a tenth) and train again",
+            **answer,
+        )
+    return answer
