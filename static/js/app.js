@@ -88,6 +88,7 @@ function wireModel() {
   $("predict-file-input").addEventListener("change", models.predictFile);
   $("what-if-form").addEventListener("submit", models.predictWhatIf);
   $("download-model").addEventListener("click", models.downloadModel);
+  $("download-python").addEventListener("click", models.downloadPython);
   $("model-file-input").addEventListener("change", (e) => {
     const file = e.target.files[0];
     e.target.value = "";

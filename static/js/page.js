@@ -55,6 +55,7 @@ export function updateControls() {
   $("predict-file-input").disabled = !app.engine || running || busy;
   $("target-select").disabled = running || !hasData;
   $("download-model").disabled = running || !hasModel;
+  $("download-python").disabled = running || !hasModel;
   $("what-if-button").disabled = running || !hasModel;
   $("gradcheck-button").disabled = running || !app.engine;
   $("download-predictions").disabled = running || phase === "idle";
