@@ -33,7 +33,7 @@ function showTiming() {
 
 // one progress report from the engine: announced, then drawn
 function takeEpochs(answer) {
-  emitProgress(answer.epochs, answer.finished, answer.stop_reason);
+  emitProgress(answer.epochs, answer.finished, answer.stop_reason, answer.layer_norms);
   if (!answer.epochs.length) return;
   const last = answer.epochs[answer.epochs.length - 1];
   app.timing.epochs += answer.epochs.length;
