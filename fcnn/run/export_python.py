@@ -164,6 +164,12 @@ def model_to_python(model):
     )
 
 
+def python_file_name(target):
+    """A file name for the exported model: its target's letters and digits, e.g. fcnn-predict-species.py."""
+    slug = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in str(target).lower()).strip("-")
+    return f"fcnn-predict-{'-'.join(part for part in slug.split('-') if part) or 'target'}.py"
+
+
 def write_python(model, path):
     with open(path, "w", encoding="utf-8") as out:
         out.write(model_to_python(model))

@@ -24,6 +24,7 @@ from ..errors import FcnnError
 from ..run.columns import rows_for_model
 from ..run.experiment import Experiment
 from ..run.model import load_model as _load_model_text
+from ..run.export_python import model_to_python, python_file_name
 from ..run.samples import toy_csv
 from ..run.settings import LIMITS, TOY_SAMPLES, TrainingConfig
 from ..run.settings import BROWSER_MEMORY_BUDGET  # noqa: F401 - still importable here (tests/page read it)
@@ -172,6 +173,12 @@ class Session(RunInsideViews):
         """The current model as the engine's JSON model file."""
         model = self._model()
         return {"text": model.to_json(), "target": model.target}
+
+    @json_answer
+    def model_python(self):
+        """The current model as one numpy-only Python file predicting a CSV as `fcnn predict` does."""
+        model = self._model()
+        return {"text": model_to_python(model), "file_name": python_file_name(model.target)}
 
     @json_answer
     def load_model(self, source):

@@ -41,6 +41,7 @@ step = session.step
 set_learning_rate = session.set_learning_rate
 results = session.results
 model_json = session.model_json
+model_python = session.model_python
 predict_row = session.predict_row
 gradient_report = session.gradient_report
 trace_next_batch = session.trace_next_batch
@@ -104,7 +105,7 @@ def ping():
 __export__ = [
     "ping", "load_csv", "load_sample", "sample_names", "describe_target", "start", "train_for", "step", "set_learning_rate",
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
-    "find_learning_rate", "graph_view", "neuron_maps",
+    "find_learning_rate", "graph_view", "neuron_maps", "model_python",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
     "check_trace_gradient",
 ]

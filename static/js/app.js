@@ -17,6 +17,8 @@ import { runState } from "./run-state.js";
 import { updateShareLink } from "./share-link.js";
 import { fromHash } from "./state.js";
 import { linkedData } from "./data-link.js";
+import { demoSettings, showDemo } from "./demo.js";
+import { lessonFromHash, lessonSettings, showLesson, wireLessons } from "./lessons.js";
 import { buildControls } from "./views/controls.js";
 import * as dataPanel from "./views/data-panel.js";
 import { createGraphView } from "./views/graph-view.js";
@@ -92,6 +94,7 @@ function wireModel() {
   $("predict-file-input").addEventListener("change", models.predictFile);
   $("what-if-form").addEventListener("submit", models.predictWhatIf);
   $("download-model").addEventListener("click", models.downloadModel);
+  $("download-python").addEventListener("click", models.downloadPython);
   $("model-file-input").addEventListener("change", (e) => {
     const file = e.target.files[0];
     e.target.value = "";
@@ -112,11 +115,19 @@ function wireGraph() {
 }
 
 // The controls from the facts, the link's settings on them, and the link's sample asked for.
+// What wins: the link's settings, then a lesson it names, then a demo folder's, then the defaults.
 function applyFacts() {
   buildControls(facts);
+  showDemo();
+  wireLessons();
   modelPanel.setLayerLimits(facts.limits.max_layers, facts.limits.max_units);
-  const config = { ...facts.defaults, ...fromHash(location.hash, facts.defaults) };
+  const hashed = fromHash(location.hash, facts.defaults);
+  const opened = lessonFromHash(location.hash);
+  const lesson = opened ? lessonSettings(opened.lesson, opened.tried) : {};
+  const otherData = Boolean(opened || hashed.sample || linkedData(location.hash));
+  const config = { ...facts.defaults, ...demoSettings(otherData), ...lesson, ...hashed };
   modelPanel.applyModelSettings(config);
+  if (opened) showLesson(opened.lesson, opened.tried);
   app.factsReady = true;
   updateControls();
   showPlannedGraph();

@@ -97,6 +97,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     setLearningRate: (rate) => call("set_learning_rate", rate),
     results: () => call("results"),
     modelJson: () => call("model_json"),
+    // the model as one numpy-only .py file: {text, file_name}
+    modelPython: () => call("model_python"),
     loadModel: (data) => call("load_model", data),
     predictCsv: (data, name) => call("predict_csv", data, name),
     predictRow: (values) => call("predict_row", JSON.stringify(values)),

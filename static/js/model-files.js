@@ -52,6 +52,15 @@ export async function downloadModel() {
   downloadText(answer.text, "fcnn-model.json", "application/json");
 }
 
+export async function downloadPython() {
+  const answer = await app.engine.modelPython();
+  if (!answer.ok) {
+    showError(answer.error);
+    return;
+  }
+  downloadText(answer.text, answer.file_name, "text/x-python");
+}
+
 export async function loadModelFile(file) {
   if (!file || app.busy) return;
   let answer;

@@ -22,6 +22,8 @@ export const app = {
   target: "",
   classes: [],
   chart: null,
+  lesson: "", // the lesson opened (lessons.js), named by the share link
+  lessonTried: false,
 };
 
 export function showStatus(state, text, run = runState()) {
@@ -51,10 +53,11 @@ export function updateControls() {
   $("step-button").disabled = phase !== "paused" && phase !== "done";
   $("stop-button").disabled = phase !== "training" && phase !== "paused";
   $("reset-button").disabled = phase === "idle" || running;
-  for (const id of ["file-input", "sample-select", "model-file-input"]) $(id).disabled = !factsReady || running || busy;
+  for (const id of ["file-input", "sample-select", "model-file-input", "lesson-select"]) $(id).disabled = !factsReady || running || busy;
   $("predict-file-input").disabled = !app.engine || running || busy;
   $("target-select").disabled = running || !hasData;
   $("download-model").disabled = running || !hasModel;
+  $("download-python").disabled = running || !hasModel;
   $("what-if-button").disabled = running || !hasModel;
   $("gradcheck-button").disabled = running || !app.engine;
   $("download-predictions").disabled = running || phase === "idle";

@@ -27,7 +27,9 @@ export function shareHash() {
     delete config.target;
     delete config.features;
   }
-  return toHash({ sample: app.sample, ...config });
+  // a lesson's link names it (lessons.js), its variation with try=1
+  const lesson = app.lesson ? { lesson: app.lesson, try: app.lessonTried ? "1" : "" } : {};
+  return toHash({ ...lesson, sample: app.sample, ...config });
 }
 
 export function updateShareLink() {

@@ -6,6 +6,7 @@ import pathlib
 import numpy as np
 import pytest
 
+from fcnn.run.export_python import model_to_python
 from fcnn import load_model
 from fcnn.run.samples import TOY_SETS, toy_csv
 from fcnn.web.session import Session
@@ -314,3 +315,12 @@ def test_load_and_run_reports_keep_their_keys():
                             "feature_fields", "notes", "nodes"}
     assert started["config"]["hidden_layers"] == [8] and started["config"]["batch_size"] == 16
     assert started["n_train"] + started["n_test"] == 300 and started["features"] == ["x1", "x2"]
+
+
+def test_model_python_is_the_export_of_the_current_model_or_says_to_train():
+    assert "Train" in call(Session().model_python)["error"]
+    s = trained("surface")
+    answer = call(s.model_python)
+    assert answer["file_name"] == f"fcnn-predict-{s.experiment.model().target}.py"
+    assert answer["text"] == model_to_python(s.experiment.model())
+    compile(answer["text"], answer["file_name"], "exec")
