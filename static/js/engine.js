@@ -52,8 +52,13 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
   // calls waiting longer than SLOW_CALL_MS; the page is shown the one waiting longest
   const slowCalls = new Set();
   const tellSlow = () => onSlow([...slowCalls].sort((a, b) => a.begun - b.begun)[0] || null);
+  // the calls waiting for an answer, on <html data-engine-calls>: tests that break the engine
+  // on purpose wait until the views' own calls are answered, so they know which call fails first
+  let inFlight = 0;
+  const countCall = (change) => { inFlight += change; document.documentElement.dataset.engineCalls = String(inFlight); };
   const call = async (name, ...args) => {
     if (!crash) {
+      countCall(1);
       const begun = performance.now();
       const waiting = { name, begun };
       const timer = setTimeout(() => {
@@ -75,6 +80,7 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
       } catch (error) {
         fail(error);
       } finally {
+        countCall(-1);
         clearTimeout(timer);
         if (slowCalls.delete(waiting) && !crash) tellSlow();
       }

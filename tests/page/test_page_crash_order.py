@@ -33,6 +33,16 @@ document.addEventListener('fcnn:progress', (e) => window.__progress.push(e.detai
 """
 
 
+def settle(page):
+    """No run training: the page scrolled to its top, where no view asks the engine anything by
+    itself (the graph, the maps and the trace sit lower down), and every call made so far
+    answered. The call that fails after a fatal error is then the one the test makes next."""
+    page.evaluate("window.scrollTo(0, 0)")
+    for _ in range(2):
+        page.wait_for_function("() => document.documentElement.dataset.engineCalls === '0'")
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def fatal_error(page):
     failed = page.evaluate(f"() => {ENGINE}.simulate_fatal_error().then(() => 'no error', (e) => String(e))")
     assert "memory access out of bounds" in failed
@@ -98,6 +108,7 @@ def test_train_pressed_after_the_fatal_error_the_runs_start_fails_first(guarded_
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)
+    settle(page)
     fatal_error(page)
     start_long_run(page, wait=False)
     assert_run_lost(page, held)
@@ -136,6 +147,7 @@ def test_a_paused_run_then_a_what_if_is_the_first_call_to_fail(guarded_page, app
     wait_text(page, "status", "Paused after epoch")
     # a paused run's model is the one kept: it predicts now, and again in the new engine
     held["prediction"] = what_if(page)
+    settle(page)
     fatal_error(page)  # nothing of the page's is pending: it learns of it at its next call
     assert page.text_content(tid("error-message")) == ""
     page.click(tid("what-if-button"))
@@ -147,6 +159,7 @@ def test_after_the_run_a_what_if_is_the_first_call_to_fail_and_no_run_is_lost(gu
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)
+    settle(page)
     fatal_error(page)
     page.click(tid("what-if-button"))
     message = restart_message(page)
