@@ -90,3 +90,13 @@ clean-site:
 .PHONY: bench-scale
 bench-scale: vendor chromium $(VENV)/.installed
 	$(PY) scripts/bench_scale.py
+
+# Issue 11's figures: the Graph view's and the trace's main-thread tasks and round trips
+# (10 layers × 512, batch 32), the neuron maps' share of training time, and training with
+# every view on screen against the page before them. Figures, not tests.
+.PHONY: bench-inside
+bench-inside: vendor chromium $(VENV)/.installed
+	$(PY) scripts/bench_graph.py
+	$(PY) scripts/bench_trace.py
+	$(PY) scripts/bench_neurons.py
+	$(PY) scripts/bench_views_training.py

@@ -1,9 +1,12 @@
 """Regenerate the README screenshots from the real page in Debian's Chromium: the data,
-training, results and network views, at 1280×800 and on a phone (390×844).
+training, results and network views, at 1280×800 and on a phone (390×844); and the
+views that look inside a run (the graph, a forward and a backward trace step, the
+neuron maps, the norm chart, the learning-rate finder), at 1280 wide.
 
     python scripts/screenshots.py      (or: make screenshot)
 
-Writes docs/screenshot-<view>.png (desktop) and docs/screenshot-phone-<view>.png.
+Writes docs/screenshot-<view>.png (desktop), docs/screenshot-phone-<view>.png and
+docs/inside-<view>.png.
 """
 
 import pathlib
@@ -50,6 +53,62 @@ def train_spirals(page, origin):
     page.click(".preview summary")
 
 
+def wait_attribute_changes(page, testid, attribute, action):
+    """Runs ``action`` and waits until the element's ``attribute`` differs from before."""
+    before = page.get_attribute(tid(testid), attribute)
+    action()
+    page.wait_for_function("([id, name, old]) => document.querySelector(`[data-testid=${id}]`).getAttribute(name) !== old",
+                           arg=[testid, attribute, before])
+
+
+def step_trace_to(page, phase, node):
+    """Next until the trace shows ``node`` in ``phase``."""
+    for _ in range(200):
+        if page.text_content(tid("trace-phase")) == phase and page.text_content(tid("trace-node")) == node:
+            return
+        wait_attribute_changes(page, "trace-panel", "data-step", lambda: page.click(tid("trace-next")))
+    raise RuntimeError(f"the trace never showed {node} in its {phase} pass")
+
+
+def shoot(page, testid, name, out):
+    page.locator(tid(testid)).scroll_into_view_if_needed()
+    target = out / f"inside-{name}.png"
+    page.locator(tid(testid)).screenshot(path=str(target))
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
+def inside_views(browser, origin, out):
+    """Circles, 2 hidden layers of 6 (tanh), trained; then the finder, the graph and a trace."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(120_000)
+    install_event_recorder(page)
+    open_app(page, origin)
+    choose_sample(page, "circles")
+    page.click(tid("add-layer"))
+    page.fill(tid("hidden-units"), "6")
+    page.fill(tid("hidden-units-2"), "6")
+    page.select_option(tid("activation-select"), "tanh")
+    page.fill(tid("learning-rate"), "0.03")
+    train_to_done(page, epochs=120, timeout=180_000)
+    page.locator(tid("neuron-maps")).scroll_into_view_if_needed()
+    page.wait_for_selector(f'{tid("neuron-maps")}[data-epoch="{page.text_content(tid("epoch-counter"))}"]')
+    shoot(page, "neuron-maps", "neuron-maps", out)
+    shoot(page, "gradient-norms-chart", "norms", out)
+    page.click(tid("lr-find-button"))
+    page.wait_for_selector(f'{tid("lr-chart")}[data-drawn="true"]')
+    shoot(page, "lr-result", "lr-finder", out)
+    page.locator(tid("graph-view")).scroll_into_view_if_needed()
+    page.wait_for_selector(f'{tid("graph-view")}[data-state="drawn"]')
+    page.click(tid("trace-button"))
+    page.wait_for_selector(f'{tid("trace-panel")}[data-trace="on"]')
+    step_trace_to(page, "forward", "tanh1")
+    shoot(page, "graph-view", "graph", out)
+    shoot(page, "trace-panel", "trace-forward", out)
+    step_trace_to(page, "backward", "W2")
+    shoot(page, "trace-panel", "trace-backward", out)
+    page.close()
+
+
 def main():
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
     server, origin = start_server(ROOT)
@@ -68,6 +127,7 @@ def main():
                 page.screenshot(path=str(target), full_page=False)
                 print(f"wrote {target.relative_to(ROOT)}")
             context.close()
+        inside_views(browser, origin, out)
         browser.close()
     server.shutdown()
 
