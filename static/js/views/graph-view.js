@@ -214,6 +214,8 @@ class GraphView {
     new IntersectionObserver((entries) => {
       this.visible = entries.some((entry) => entry.isIntersecting);
       if (this.visible && this.dirty) this.schedule();
+      // scrolled away before its drawing began: it waits, still dirty, until it is on screen again
+      if (!this.visible) clearTimeout(this.timer);
     }).observe(this.container);
   }
 }
