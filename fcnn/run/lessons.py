@@ -9,6 +9,7 @@ outcome. ``python -m fcnn.web.facts`` passes them to the page, and
 from __future__ import annotations
 
 import json
+import math
 import pathlib
 
 from ..errors import ConfigError
@@ -51,3 +52,21 @@ def load_lessons(path=LESSONS_FILE):
         _checked_part(lesson["name"], lesson["try"], " (its 'try')")
         lesson_config(lesson), lesson_config(lesson, variation=True)  # settings the engine takes
     return lessons
+
+
+def unmet_expectations(expect, shown):
+    """The expectations of ``expect`` that ``shown`` (what a run showed: stop_reason, and the
+    measures the keys name, e.g. accuracy for accuracy_at_least) does not meet, as sentences."""
+    unmet = []
+    for key, wanted in expect.items():
+        if key == "stop_reason":
+            if shown.get("stop_reason") != wanted:
+                unmet.append(f"the run stopped for {shown.get('stop_reason')!r}, not {wanted!r}")
+            continue
+        measure, bound = key.rsplit("_at_", 1)
+        value = shown.get(measure)
+        if value is None or not math.isfinite(value):
+            unmet.append(f"{measure} is {value!r}, not a number")
+        elif (value > wanted) if bound == "most" else (value < wanted):
+            unmet.append(f"{measure} is {value:.4g}, {'above' if bound == 'most' else 'below'} {wanted}")
+    return unmet

@@ -10,6 +10,7 @@ import math
 import traceback
 
 from ..errors import FcnnError
+from ..run.settings import TrainingConfig
 from .memory import OUT_OF_MEMORY
 
 
@@ -73,3 +74,15 @@ def progress_answer(trainer, records):
             **answer,
         )
     return answer
+
+
+def settings_from_json(config_json):
+    """The page's settings (the JSON object Train sends) as a TrainingConfig; a clear refusal
+    when they are not a JSON object (the page sent something it never sends: reload it)."""
+    try:
+        fields = json.loads(config_json)
+    except (json.JSONDecodeError, TypeError):
+        raise FcnnError("the settings could not be read; reload the page") from None
+    if not isinstance(fields, dict):
+        raise FcnnError("the settings are not a JSON object; reload the page")
+    return TrainingConfig.from_dict(fields)

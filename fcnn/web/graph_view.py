@@ -16,7 +16,6 @@ activation never prepares the table again.
 
 from __future__ import annotations
 
-import json
 import weakref
 from dataclasses import replace
 
@@ -25,8 +24,8 @@ import numpy as np
 from ..engine.network import Network
 from ..engine.nodes import InputNode, LossNode, WeightNode
 from ..errors import FcnnError
-from ..run.settings import TrainingConfig
 from ..tables import prepare
+from .answers import settings_from_json
 from .trace_view import kind_docs
 from .views import _shape, node_entries
 
@@ -82,17 +81,6 @@ def _category(node):
     return "operation"
 
 
-def settings_from_json(config_json):
-    """The page's settings (the JSON object Train sends), checked as a run checks them."""
-    try:
-        fields = json.loads(config_json)
-    except (json.JSONDecodeError, TypeError):
-        raise FcnnError("the settings could not be read; reload the page") from None
-    if not isinstance(fields, dict):
-        raise FcnnError("the settings are not a JSON object; reload the page")
-    return TrainingConfig.from_dict(fields).validated()
-
-
 def data_key(config):
     """The settings that decide the prepared table's widths: target, features, task,
     scaling, missing values, test share and the split's seed."""
@@ -119,7 +107,7 @@ class GraphPlanner:
         run's own nodes) or "settings" (a network built for these settings, not trained)."""
         if table is None:
             raise FcnnError(NO_DATA)
-        config = settings_from_json(config_json)
+        config = settings_from_json(config_json).validated()
         if experiment is not None and self._is_run_of(experiment, table, config):
             network, source = experiment.network, "run"
         else:

@@ -13,7 +13,7 @@ import json
 import numpy as np
 
 from . import views
-from .answers import finite_numbers, json_answer, progress_answer
+from .answers import finite_numbers, json_answer, progress_answer, settings_from_json
 from .memory import check_memory
 from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_check import batch_of_rows, check_gradient
@@ -22,7 +22,6 @@ from ..engine import lr_finder
 from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from ..errors import FcnnError
 from ..run.lr_find import find_for_run_or_table
-from ..run.settings import TrainingConfig
 
 
 class RunInsideViews:
@@ -105,13 +104,7 @@ class RunInsideViews:
         ``batch_size``, ``steps``), ``task``, and ``weights``: "run" or "new"."""
         if self.table is None:
             raise FcnnError("no data is loaded yet; choose a CSV file or a sample data set first")
-        try:
-            fields = json.loads(config_json)
-        except (json.JSONDecodeError, TypeError):
-            raise FcnnError("the settings could not be read; reload the page") from None
-        if not isinstance(fields, dict):
-            raise FcnnError("the settings are not a JSON object; reload the page")
-        config = TrainingConfig.from_dict(fields)
+        config = settings_from_json(config_json)
         steps = lr_finder.DEFAULT_STEPS if steps is None else steps
         test, experiment, weights = find_for_run_or_table(
             self.table, config, self.experiment, steps, self.columns,

@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from . import views
-from .answers import json_answer, progress_answer
+from .answers import json_answer, progress_answer, settings_from_json
 from .graph_view import GraphPlanner
 from .inside import RunInsideViews
 from .memory import OUT_OF_MEMORY, check_memory
@@ -26,7 +26,7 @@ from ..run.experiment import Experiment
 from ..run.model import load_model as _load_model_text
 from ..run.export_python import model_to_python, python_file_name
 from ..run.samples import toy_csv
-from ..run.settings import LIMITS, TOY_SAMPLES, TrainingConfig
+from ..run.settings import LIMITS, TOY_SAMPLES
 from ..run.settings import BROWSER_MEMORY_BUDGET  # noqa: F401 - still importable here (tests/page read it)
 from ..tables import infer_columns, read_csv_text
 
@@ -103,13 +103,7 @@ class Session(RunInsideViews):
         """Build a new experiment from the loaded table and a JSON config."""
         if self.table is None:
             raise FcnnError("no data is loaded yet; choose a CSV file or a sample data set first")
-        try:
-            fields = json.loads(config_json)
-        except json.JSONDecodeError:
-            raise FcnnError("the settings could not be read; reload the page") from None
-        if not isinstance(fields, dict):
-            raise FcnnError("the settings are not a JSON object; reload the page")
-        experiment = Experiment(self.table, TrainingConfig.from_dict(fields), columns_info=self.columns)
+        experiment = Experiment(self.table, settings_from_json(config_json), columns_info=self.columns)
         check_memory(experiment, self.memory_budget)
         # the model the user had stays until the new run has trained a first step
         self.previous = (self.experiment, self.loaded_model)

@@ -116,8 +116,9 @@ export async function startRunWithoutTraining() {
   return true;
 }
 
-// The trace's Update took one counted training step (views/trace-panel.js): shown as Step shows its.
-export async function showTracedStep(answer) {
+// A step's answer (Step, or the trace's Update): its epochs taken, or its error shown, the run
+// ended when the loss diverged. Answers whether the step was taken.
+async function takeStepAnswer(answer) {
   if (!answer.ok) {
     showError(answer.error);
     if (answer.stop_reason === "diverged") {
@@ -125,9 +126,15 @@ export async function showTracedStep(answer) {
       setRunState("done");
       await finishRun("Training stopped: the loss diverged after epoch");
     }
-    return;
+    return false;
   }
   takeEpochs(answer);
+  return true;
+}
+
+// The trace's Update took one counted training step (views/trace-panel.js): shown as Step shows its.
+export async function showTracedStep(answer) {
+  if (!(await takeStepAnswer(answer))) return;
   await redrawModelViews();
   if (answer.finished && runState() === "paused") {
     setRunState("done");
@@ -237,16 +244,7 @@ export async function stepRun() {
   const begun = performance.now();
   const answer = await app.engine.step();
   app.timing.elapsedMs += performance.now() - begun;
-  if (!answer.ok) {
-    showError(answer.error);
-    if (answer.stop_reason === "diverged") {
-      takeEpochs(answer);
-      setRunState("done");
-      await finishRun("Training stopped: the loss diverged after epoch");
-    }
-    return;
-  }
-  takeEpochs(answer);
+  if (!(await takeStepAnswer(answer))) return;
   showTiming();
   await redrawModelViews();
   if (runState() !== "paused") {
