@@ -3,7 +3,7 @@ training, results and network views, at 1280×800 and on a phone (390×844); and
 views that look inside a run (the graph, a forward and a backward trace step, the
 neuron maps, the norm chart, the learning-rate finder), at 1280 wide.
 
-    python scripts/screenshots.py      (or: make screenshot)
+    python scripts/screenshots.py [--inside-only]     (or: make screenshot)
 
 Writes docs/screenshot-<view>.png (desktop), docs/screenshot-phone-<view>.png and
 docs/inside-<view>.png.
@@ -78,7 +78,8 @@ def shoot(page, testid, name, out):
 
 
 def inside_views(browser, origin, out):
-    """Circles, 2 hidden layers of 6 (tanh), trained; then the finder, the graph and a trace."""
+    """Circles, 2 hidden layers of 6 (tanh): the finder first, then trained; the maps, the norms,
+    the graph and a trace."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(120_000)
     install_event_recorder(page)
@@ -89,14 +90,14 @@ def inside_views(browser, origin, out):
     page.fill(tid("hidden-units-2"), "6")
     page.select_option(tid("activation-select"), "tanh")
     page.fill(tid("learning-rate"), "0.03")
+    page.click(tid("lr-find-button"))  # on the fresh network, before training: the curve that tells most
+    page.wait_for_selector(f'{tid("lr-chart")}[data-drawn="true"]')
+    shoot(page, "lr-result", "lr-finder", out)
     train_to_done(page, epochs=120, timeout=180_000)
     page.locator(tid("neuron-maps")).scroll_into_view_if_needed()
     page.wait_for_selector(f'{tid("neuron-maps")}[data-epoch="{page.text_content(tid("epoch-counter"))}"]')
     shoot(page, "neuron-maps", "neuron-maps", out)
     shoot(page, "gradient-norms-chart", "norms", out)
-    page.click(tid("lr-find-button"))
-    page.wait_for_selector(f'{tid("lr-chart")}[data-drawn="true"]')
-    shoot(page, "lr-result", "lr-finder", out)
     page.locator(tid("graph-view")).scroll_into_view_if_needed()
     page.wait_for_selector(f'{tid("graph-view")}[data-state="drawn"]')
     page.click(tid("trace-button"))
@@ -110,13 +111,14 @@ def inside_views(browser, origin, out):
 
 
 def main():
+    inside_only = "--inside-only" in sys.argv  # only docs/inside-*.png
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
     server, origin = start_server(ROOT)
     out = ROOT / "docs"
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for prefix, options in SIZES.items():
+        for prefix, options in ({} if inside_only else SIZES).items():
             context = browser.new_context(**options)
             page = context.new_page()
             page.set_default_timeout(120_000)

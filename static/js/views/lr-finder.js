@@ -71,7 +71,8 @@ function createPlot(container, marks, range) {
       legend: { live: false },
       axes: [
         { label: "learning rate (log scale)", splits: decades, values: (u, ticks) => ticks.map(rateLabel) },
-        { label: "loss", size: 60, values: (u, ticks) => ticks.map((v) => (v === null ? "" : formatNumber(v))) },
+        // short tick labels (3 significant digits), so they never run into the axis label
+        { label: "loss", size: 70, values: (u, ticks) => ticks.map((v) => (v === null ? "" : Number(v.toPrecision(3)).toString())) },
       ],
       series: [
         { label: "learning rate" },
