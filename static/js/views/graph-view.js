@@ -188,6 +188,8 @@ class GraphView {
     if (!force && key === this.lastKey) return;
     this.lastKey = key;
     this.dirty = true;
+    // until it is drawn (it draws only on screen), say it is coming rather than "load data"
+    if (this.container.dataset.state !== "drawn") this.note.textContent = "The graph is drawn when this panel is on screen…";
     this.schedule();
   }
 
