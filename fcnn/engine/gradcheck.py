@@ -49,7 +49,9 @@ def relative_error(analytic, numeric, floor=1e-7):
     return float(np.max(np.abs(analytic - numeric) / scale))
 
 
-def _sample_entries(array, limit, rng):
+def sample_entries(array, limit, rng):
+    """Up to ``limit`` index tuples of ``array``, drawn by ``rng`` when it has more (the page's
+    trace check checks a few entries of a big matrix)."""
     indexes = list(np.ndindex(array.shape))
     if len(indexes) > limit:
         picks = rng.choice(len(indexes), size=limit, replace=False)
@@ -57,7 +59,8 @@ def _sample_entries(array, limit, rng):
     return indexes
 
 
-def _central_difference(f, array, index, eps, probability=False):
+def central_difference(f, array, index, eps, probability=False):
+    """(f() with array[index] + eps − f() with it − eps) / 2eps, the entry put back after."""
     saved = array[index]
     if probability:  # stay well inside (0, 1): log p bends sharply near the ends
         eps = min(eps, 1e-3 * min(saved, 1.0 - saved))
@@ -90,9 +93,9 @@ def check_node(node, rng, eps=1e-6, max_entries=30):
     worst, count = 0.0, 0
     for inbound, grad in analytic.items():
         value = inbound.value
-        entries = _sample_entries(value, max_entries, rng)
+        entries = sample_entries(value, max_entries, rng)
         probability = getattr(node, "takes_probabilities", False) and inbound is node.inbound_nodes[1]
-        numeric = np.array([_central_difference(f, value, k, eps, probability) for k in entries])
+        numeric = np.array([central_difference(f, value, k, eps, probability) for k in entries])
         worst = max(worst, relative_error(np.array([grad[k] for k in entries]), numeric))
         count += len(entries)
     node.forward()
@@ -113,8 +116,8 @@ def check_weights(nodes, loss, rng, eps=1e-6, max_entries=30):
     scale = 1e-4 * max(float(np.max(np.abs(g))) for g in grads.values())
     results = []
     for w, grad in grads.items():
-        entries = _sample_entries(w.value, max_entries, rng)
-        numeric = np.array([_central_difference(f, w.value, k, eps) for k in entries])
+        entries = sample_entries(w.value, max_entries, rng)
+        numeric = np.array([central_difference(f, w.value, k, eps) for k in entries])
         analytic = np.array([grad[k] for k in entries])
         results.append(NodeCheck(w.name, "WeightNode", relative_error(analytic, numeric, floor=max(scale, 1e-7)), len(entries)))
     forward_pass(nodes)

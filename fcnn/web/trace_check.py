@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.gradcheck import _central_difference, _sample_entries, check_node, relative_error
+from ..engine.gradcheck import central_difference, sample_entries, check_node, relative_error
 from ..engine.graph import backward_pass, forward_pass
 from ..engine.nodes import InputNode, LinearNode, LossNode, WeightNode
 from ..errors import FcnnError
@@ -89,7 +89,7 @@ def _numeric(network, nudged, entries):
         return float(loss.value)
 
     probability = getattr(loss, "takes_probabilities", False) and nudged is loss.y_hat
-    return np.array([_central_difference(loss_now, nudged.value, k, EPS, probability) for k in entries])
+    return np.array([central_difference(loss_now, nudged.value, k, EPS, probability) for k in entries])
 
 
 def _local_check(node, rng):
@@ -116,7 +116,7 @@ def check_gradient(network, name, x, y, seed=0):
             forward_pass(network.nodes)
             backward_pass(network.nodes)
             nudged, analytic = _analytic(network, node)
-            entries = _sample_entries(analytic, _entries_for(network, nudged, len(x)), rng)
+            entries = sample_entries(analytic, _entries_for(network, nudged, len(x)), rng)
             numeric = _numeric(network, nudged, entries)
             compared = np.array([analytic[k] for k in entries])
             local = _local_check(node, rng)
