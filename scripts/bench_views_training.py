@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Training speed with the views that look inside a run open, against the page before them.
 
-    python scripts/bench_views_training.py [--base REV] [--runs 3] [--epochs 300]
+    python scripts/bench_views_training.py [--base REV] [--runs 3] [--epochs 300]   (BENCH_HEIGHT=800: only the top on screen)
 
 Serves two copies of the app side by side: this checkout, and REV (default 660a2b4, the
 commit before the Graph view, the trace, the neuron maps, the norm chart and the
@@ -63,7 +63,7 @@ def timed_run(page, epochs):
 
 
 def open_copy(browser, origin):
-    page = browser.new_page(viewport={"width": 1280, "height": 4000})
+    page = browser.new_page(viewport={"width": 1280, "height": int(os.environ.get("BENCH_HEIGHT", "4000"))})
     page.set_default_timeout(120_000)
     install_event_recorder(page)
     open_app(page, origin)
