@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 
 import numpy as np
 
@@ -118,6 +119,7 @@ class Session(RunInsideViews):
     def train_for(self, milliseconds):
         """Train for about ``milliseconds``; returns the epochs done and whether the run ended."""
         experiment = self._current()
+        begun = time.perf_counter()
         try:
             records = experiment.train_for(seconds=max(float(milliseconds), 1.0) / 1000.0)
         except MemoryError:
@@ -127,7 +129,7 @@ class Session(RunInsideViews):
             error = FcnnError((said if dropped else "") + OUT_OF_MEMORY)
             error.answer = {"run_dropped": dropped, "has_model": has_model}  # the page's views follow these
             raise error from None
-        return progress_answer(experiment.trainer, records)
+        return _with_engine_ms(progress_answer(experiment.trainer, records), begun)
 
     @json_answer
     def results(self):
@@ -145,8 +147,9 @@ class Session(RunInsideViews):
             )
         if experiment.finished:
             experiment.trainer.extend(experiment.trainer.epoch + 1)
+        begun = time.perf_counter()
         records = experiment.train_for(max_epochs=1)
-        return progress_answer(experiment.trainer, records)
+        return _with_engine_ms(progress_answer(experiment.trainer, records), begun)
 
     @json_answer
     def set_learning_rate(self, value):
@@ -237,3 +240,11 @@ class Session(RunInsideViews):
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
+
+
+def _with_engine_ms(answer, begun):
+    """The answer with ``engine_ms``: the Python time the call spent training and building its
+    answer (time.perf_counter), so scripts/bench_browser.py can tell the engine's time from the
+    round trip to the worker (its JSON text and the message) and from the page's own work."""
+    answer["engine_ms"] = (time.perf_counter() - begun) * 1000.0
+    return answer
