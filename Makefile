@@ -100,3 +100,11 @@ bench-inside: vendor chromium $(VENV)/.installed
 	$(PY) scripts/bench_trace.py
 	$(PY) scripts/bench_neurons.py
 	$(PY) scripts/bench_views_training.py
+
+# Issue 13's training figures: the seed's configuration (Boston, 1×8 sigmoid, SGD, 500 epochs)
+# and the throughput run (2×64 relu, Adam, batch 256, 20,000 × 20 rows) in the page and in
+# CPython, interleaved, with their ratios and where the page's time goes. Figures, not a test.
+# make bench-browser [BENCH_OPTIONS="--runs 5 --json figures.json"]
+.PHONY: bench-browser
+bench-browser: vendor chromium $(VENV)/.installed
+	$(PY) scripts/bench_browser.py $(BENCH_OPTIONS)

@@ -61,26 +61,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from bench_support import set_layers, write_csv  # noqa: E402  (shared with scripts/bench_browser.py)
+
 TARGET_FIRST_EPOCH_S = 10.0
 TARGET_LONGEST_TASK_MS = 200.0
 SETTINGS = {"hidden": [64, 64], "activation": "relu", "optimizer": "adam", "batch_size": 256}
 # The rest as the page sends them by default (static/js/state.js), so CPython runs the same training.
 PAGE_DEFAULTS = {"learning_rate": 0.003, "weight_decay": 0, "early_stopping": 30, "seed": 20,
                  "test_fraction": 0.3, "scaling": "standard", "task": "auto"}
-
-
-def write_csv(path, rows=100_000, columns=20, seed=0):
-    """A seeded regression CSV: columns − 1 normal features and a linear target with noise."""
-    rng = np.random.default_rng(seed)
-    n_features = columns - 1
-    x = rng.normal(size=(rows, n_features))
-    y = x @ rng.normal(size=n_features) + 0.1 * rng.normal(size=rows)
-    header = ",".join([f"x{i}" for i in range(1, n_features + 1)] + ["target"])
-    body = np.column_stack([x, y])
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write(header + "\n")
-        np.savetxt(out, body, fmt="%.6g", delimiter=",")
-    return path
 
 
 # ---------------------------------------------------------------------------
@@ -127,17 +115,6 @@ COLLECT = """async () => {
     .map((m) => [m.name.slice(5), m.startTime, m.duration, (m.detail && m.detail.parseMs) || 0]);
   return { ...probe, sampler: null, wasmBytes, calls };
 }"""
-
-
-def set_layers(page, widths):
-    """The hidden layers through the layer editor: add or remove layers, then type each width."""
-    editor = page.locator('[data-testid="layer-editor"] input')
-    while editor.count() < len(widths):
-        page.click('[data-testid="add-layer"]')
-    while editor.count() > len(widths):
-        page.click('[data-testid="remove-layer"]')
-    for k, width in enumerate(widths):
-        editor.nth(k).fill(str(width))
 
 
 def run_page(csv_path, epochs, chromium_args):
