@@ -50,9 +50,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_support import (SEED_SETTINGS, THROUGHPUT_SETTINGS, long_tasks_within, machine,  # noqa: E402
-                           median_and_ratio, set_layers, settings_mismatches, time_breakdown, write_csv)
+                           medians_and_ratios, set_layers, settings_mismatches, time_breakdown, write_csv)
 from page_support import (CHROMIUM, CHROMIUM_ARGS, choose_sample, install_event_recorder, load_file,  # noqa: E402
-                          open_app, progress_reports, start_server, tid, wait_for_run_state, wait_state)
+                          open_app, received_epochs, start_server, tid, wait_for_run_state, wait_state)
 
 SLICE_MS = 80  # the page's slice (static/js/run-controller.js SLICE_MS): CPython trains in the same slices
 
@@ -130,7 +130,7 @@ def run_in_page(page):
     begun = pressed["at"]
     ended = next(at for name, at in probe["states"] if name in ("done", "failed"))
     breakdown = time_breakdown(probe["measures"], probe["answers"], begun, ended)
-    last = progress_reports(page, after=pressed["seq"])[-1]["epochs"][-1]
+    last = received_epochs(page, after=pressed["seq"])[-1]
     return {"seconds": (ended - begun) / 1000, "breakdown": breakdown,
             "long_tasks": long_tasks_within(probe["longTasks"], begun, ended),
             "last_epoch": last["epoch"], "last_loss": last["loss"], "config": probe["started"]["config"],
@@ -191,7 +191,8 @@ def interleaved(page, runs, source, name, settings):
         p, c = page_runs[-1], python_runs[-1]
         print(f"  run {k + 1}: page {p['seconds']:7.3f} s ({p['breakdown']['slices']} slices)   CPython "
               f"{c['seconds']:7.3f} s ({c['slices']} slices; start {c['seconds'] - c['train_seconds']:.3f} s)   "
-              f"last loss {c['last_loss']:.6g}: {_agreement(p, c)}", flush=True)
+              f"ratio {p['seconds'] / c['seconds']:5.2f}   last loss {c['last_loss']:.6g}: {_agreement(p, c)}",
+              flush=True)
     return page_runs, python_runs
 
 
@@ -202,10 +203,13 @@ def seed_configuration(page, runs):
     configure(page, SEED_SETTINGS)
     source = (ROOT / "static" / "data" / "boston.csv").read_text(encoding="utf-8")
     page_runs, python_runs = interleaved(page, runs, source, "boston.csv", SEED_SETTINGS)
-    page_s, python_s, ratio = median_and_ratio([r["seconds"] for r in page_runs], [r["seconds"] for r in python_runs])
-    print(f"  median of {runs}: page {page_s:.3f} s, CPython {python_s:.3f} s; page / CPython {ratio:.2f} (target ≤ 2.0)")
+    page_s, python_s, ratio, paired = medians_and_ratios([r["seconds"] for r in page_runs],
+                                                         [r["seconds"] for r in python_runs])
+    print(f"  median of {runs}: page {page_s:.3f} s, CPython {python_s:.3f} s; page / CPython {ratio:.2f} "
+          f"(median of the run-by-run ratios {paired:.2f}; target ≤ 2.0)")
     return {"page_s": [r["seconds"] for r in page_runs], "cpython_s": [r["seconds"] for r in python_runs],
-            "page_median_s": page_s, "cpython_median_s": python_s, "ratio": ratio, "page_runs": page_runs,
+            "page_median_s": page_s, "cpython_median_s": python_s, "ratio": ratio, "paired_ratio": paired,
+            "page_runs": page_runs,
             "cpython_runs": python_runs}
 
 
@@ -228,14 +232,17 @@ def throughput(page, runs, epochs, rows, folder):
     page_runs, python_runs = interleaved(page, runs, path.read_bytes(), path.name, settings)
     page_rate = [_samples_per_second(r, epochs) for r in page_runs]
     python_rate = [_samples_per_second(r, epochs, page_run=False) for r in python_runs]
-    page_sps, python_sps, _ = median_and_ratio(page_rate, python_rate)
-    ratio = python_sps / page_sps
-    print(f"  samples/s (training rows × epochs / training time, start left out): " + ", ".join(
-        f"run {k + 1} page {p:,.0f} CPython {c:,.0f}" for k, (p, c) in enumerate(zip(page_rate, python_rate))))
+    python_sps, page_sps, ratio, paired = medians_and_ratios(python_rate, page_rate)
+    print(f"  samples/s: {page_runs[0]['n_train']:,} training rows × {epochs} epochs / the training's time "
+          "(in the page from the first train_for call to done; start left out in both)")
+    for k, (p, c) in enumerate(zip(page_rate, python_rate)):
+        print(f"  run {k + 1}: page {p:9,.0f} samples/s   CPython {c:9,.0f} samples/s   ratio {c / p:5.2f}")
     print(f"  median: page {page_sps:,.0f} samples/s, CPython {python_sps:,.0f} samples/s; "
-          f"CPython / page (time ratio) {ratio:.2f} (target ≤ 1.5)")
+          f"page / CPython in time (CPython's samples/s over the page's) {ratio:.2f} "
+          f"(median of the run-by-run ratios {paired:.2f}; target ≤ 1.5)")
     return {"page_samples_per_s": page_rate, "cpython_samples_per_s": python_rate, "page_median": page_sps,
-            "cpython_median": python_sps, "ratio": ratio, "page_runs": page_runs, "cpython_runs": python_runs}
+            "cpython_median": python_sps, "ratio": ratio, "paired_ratio": paired, "page_runs": page_runs,
+            "cpython_runs": python_runs}
 
 
 # ------------------------------------------------------------------------------ the printout

@@ -90,10 +90,13 @@ def settings_mismatches(config, settings):
     return {key: (value, config.get(key)) for key, value in settings.items() if config.get(key) != value}
 
 
-def median_and_ratio(page_values, python_values):
-    """The medians of both lists and page / CPython (None when the CPython median is 0)."""
-    page, python = statistics.median(page_values), statistics.median(python_values)
-    return page, python, (page / python if python else None)
+def medians_and_ratios(numerators, denominators):
+    """Run by run pairs (a run of one side, then the run of the other): both medians, the ratio of
+    the medians, and the median of the run-by-run ratios (on a busy machine the steadier one, as
+    both runs of a pair saw about the same load)."""
+    top, bottom = statistics.median(numerators), statistics.median(denominators)
+    pairs = [a / b for a, b in zip(numerators, denominators) if b]
+    return top, bottom, (top / bottom if bottom else None), (statistics.median(pairs) if pairs else None)
 
 
 # ------------------------------------------------------------------------------ where the page's time went

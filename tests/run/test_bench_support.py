@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_support import (SEED_CLI, SEED_SETTINGS, engine_ms_per_call, long_tasks_within,  # noqa: E402
-                           median_and_ratio, settings_mismatches, time_breakdown, write_csv)
+                           medians_and_ratios, settings_mismatches, time_breakdown, write_csv)
 from fcnn.cli import _config, build_parser  # noqa: E402
 from fcnn.tables import read_csv_text  # noqa: E402
 
@@ -60,8 +60,10 @@ def test_the_bench_seed_settings_are_what_the_cli_seed_config_means():
     assert settings_mismatches({**config, "learning_rate": 0.003}, SEED_SETTINGS) == {"learning_rate": (0.0008, 0.003)}
 
 
-def test_medians_and_their_ratio():
-    assert median_and_ratio([3.0, 1.0, 2.0], [1.0, 0.5, 2.0]) == (2.0, 1.0, 2.0)
+def test_medians_and_their_ratios():
+    # pairs: 3/1, 1/0.5, 2/4 → run-by-run ratios 3, 2, 0.5
+    assert medians_and_ratios([3.0, 1.0, 2.0], [1.0, 0.5, 4.0]) == (2.0, 1.0, 2.0, 2.0)
+    assert medians_and_ratios([3.0, 1.0, 9.0], [1.0, 0.5, 2.0]) == (3.0, 1.0, 3.0, 3.0)
 
 
 def test_the_throughput_csv_is_seeded(tmp_path):
