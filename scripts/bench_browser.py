@@ -19,8 +19,9 @@ The page's controls are set, then Train is pressed from inside the page; the tim
 that click to the run's `done` state (the page's fcnn:run-state event), both read on the page's
 own clock (performance.now()). CPython runs the same Session calls the page's worker runs, with
 the settings the page's engine reported for its run: `start`, then `train_for(80)` until the
-run finishes (the page's slice length), timed with time.perf_counter(); no page, no worker, one
-BLAS thread as numpy in Pyodide has. Both report their last epoch's loss: they must agree.
+run finishes (the page's slice length), timed with time.perf_counter(); no page, no worker, and
+numpy's BLAS as a user's `python -m fcnn` has it (its default threads; set OPENBLAS_NUM_THREADS=1
+to compare with Pyodide's single thread). Both report their last epoch's loss: they must agree.
 
 For each page run it prints where the time went: the engine's Python time in `train_for` (the
 answers' engine_ms), the round trips to the worker (each train_for's `fcnn train_for` user-timing
@@ -31,18 +32,12 @@ first and after the last slice, the other engine calls by name, and the main thr
 
 from __future__ import annotations
 
-import os
-
-# Before numpy is imported: one BLAS thread, as in Pyodide's single-threaded worker.
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -316,7 +311,7 @@ def print_machine(m, height):
     print(f"Machine: {m['cpu']}, {m['cores']} cores, load average {m['load_average_1min']} (other work slows "
           f"every figure; the ratios are taken run by run, interleaved)")
     print(f"Chromium {m['chromium']} (window 1280×{height}); Pyodide {m['pyodide']} with numpy {m['pyodide_numpy']}; "
-          f"CPython {m['python']} with numpy {m['numpy']} (one BLAS thread)")
+          f"CPython {m['python']} with numpy {m['numpy']} ({m['blas_threads']} BLAS threads)")
 
 
 if __name__ == "__main__":

@@ -81,8 +81,18 @@ def machine(chromium_version=None, pyodide_numpy=None):
     return {
         "cpu": cpu_model(), "cores": os.cpu_count(), "load_average_1min": round(os.getloadavg()[0], 2),
         "python": sys.version.split()[0], "numpy": np.__version__, "chromium": chromium_version,
-        "pyodide": pyodide_version(), "pyodide_numpy": pyodide_numpy,
+        "pyodide": pyodide_version(), "pyodide_numpy": pyodide_numpy, "blas_threads": blas_threads(),
     }
+
+
+def blas_threads():
+    """How many threads numpy's BLAS uses here (threadpoolctl comes with scikit-learn), or "default"."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "default"
+    counts = [pool["num_threads"] for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return max(counts) if counts else "default"
 
 
 def settings_mismatches(config, settings):
