@@ -20,12 +20,15 @@ SIZES = (1, 2, 3, 8, 33, 64, 130)
 
 
 def check(rng, m, n, k):
-    """[the product names that differ from np.dot] for X (m×n), W (n×k), G (m×k)."""
+    """[the products that differ from np.dot] for X (m×n), W (n×k), G (m×k), as a linear node
+    computes them: X W, Xᵀ G, G Wᵀ, and X W with X in column order (a caller's array)."""
     x, w, g = rng.normal(size=(m, n)), rng.normal(size=(n, k)), rng.normal(size=(m, k))
+    matmul, x_columns = products.matmul_for(m, n, k), np.asfortranarray(x)
     found = [
-        ("product", products.product(x, w, np.empty((m, k))), np.dot(x, w)),
-        ("product_at", products.product_at(x, g, np.empty((n, k))), np.dot(x.T, g)),
-        ("product_bt", products.product_bt(g, w, np.empty((m, n))), np.dot(g, w.T)),
+        ("X W", matmul(x, w, np.empty((m, k))), np.dot(x, w)),
+        ("Xt G", matmul(x.T, g, np.empty((n, k))), np.dot(x.T, g)),
+        ("G Wt", matmul(g, w.T, np.empty((m, n))), np.dot(g, w.T)),
+        ("X W, X in column order", matmul(x_columns, w, np.empty((m, k))), np.dot(x_columns, w)),
     ]
     return [name for name, got, expected in found if not np.array_equal(got, expected)]
 
@@ -34,7 +37,7 @@ def main():
     rng = np.random.default_rng(0)
     shapes = [(m, n, k) for m in SIZES for n in SIZES for k in SIZES] + [(32, 512, 512), (256, 20, 64)]
     differing = [(shape, names) for shape in shapes for names in [check(rng, *shape)] if names]
-    on_einsum = sum(products._einsum_fits(np.empty((m, n)), np.empty((n, k)), m * n * k) for m, n, k in shapes)
+    on_einsum = sum(products.matmul_for(*shape) is products.einsum_matmul for shape in shapes)
     if differing:
         return f"products: {len(differing)} of {len(shapes)} shapes differ from np.dot: {differing[:10]}"
     einsum = f"einsum on {on_einsum}" if products.NO_BLAS else "np.dot itself: numpy has BLAS here"

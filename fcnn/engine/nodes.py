@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .products import product, product_at, product_bt
+from .products import matmul_for
 
 
 class BaseNode:
@@ -162,8 +162,11 @@ class LinearNode(BaseNode):
         self._out = None  # the value's buffer, made by _allocate for a batch's rows
 
     def _allocate(self, rows):
-        """The value's buffer for ``rows`` rows, and the arrays dL/dX, dL/dW, dL/db are written into."""
-        self._out = np.empty((rows, self.w.value.shape[1]))
+        """The value's buffer for ``rows`` rows, the arrays dL/dX, dL/dW, dL/db are written into,
+        and the product function for this batch size (np.dot in CPython: see products.py)."""
+        n_inputs, units = self.w.value.shape
+        self._matmul = matmul_for(rows, n_inputs, units)
+        self._out = np.empty((rows, units))
         self._grad_w = self.gradients[self.w] = self.w.gradient_slot(self)
         self._grad_b = self.gradients[self.b] = self.b.gradient_slot(self)
         self._grad_x = None
@@ -176,16 +179,16 @@ class LinearNode(BaseNode):
         if out is None or len(out) != len(x):
             self._allocate(len(x))
             out = self._out
-        product(x, self.w.value, out)  # np.dot in CPython: see products.py
+        self._matmul(x, self.w.value, out)
         np.add(out, self.b.value, out=out)
         self.value = out
 
     def backward(self):
-        g = self.upstream_gradient()
-        product_at(self.x.value, g, self._grad_w)
+        g, matmul = self.upstream_gradient(), self._matmul
+        matmul(self.x.value.T, g, self._grad_w)
         np.add.reduce(g, axis=0, out=self._grad_b)
         if self._grad_x is not None:
-            product_bt(g, self.w.value, self._grad_x)
+            matmul(g, self.w.value.T, self._grad_x)
 
 
 class ActivationNode(BaseNode):
