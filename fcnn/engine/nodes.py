@@ -160,13 +160,19 @@ class LinearNode(BaseNode):
         super().__init__((x, w, b), name)
         self.x, self.w, self.b = x, w, b
         self._out = None  # the value's buffer, made by _allocate for a batch's rows
+        self._grad_rows = None  # the rows the gradient arrays were made for
 
     def _allocate(self, rows):
-        """The value's buffer for ``rows`` rows, the arrays dL/dX, dL/dW, dL/db are written into,
-        and the product function for this batch size (np.dot in CPython: see products.py)."""
+        """The value's buffer for ``rows`` rows, and the product function for this batch
+        size (np.dot in CPython: see products.py)."""
         n_inputs, units = self.w.value.shape
         self._matmul = matmul_for(rows, n_inputs, units)
         self._out = np.empty((rows, units))
+
+    def _allocate_gradients(self, rows):
+        """The arrays dL/dX, dL/dW, dL/db are written into. Made by backward, so a forward
+        pass alone (an evaluation, a prediction) allocates no gradients."""
+        self._grad_rows = rows
         self._grad_w = self.gradients[self.w] = self.w.gradient_slot(self)
         self._grad_b = self.gradients[self.b] = self.b.gradient_slot(self)
         self._grad_x = None
@@ -184,6 +190,8 @@ class LinearNode(BaseNode):
         self.value = out
 
     def backward(self):
+        if self._grad_rows != len(self._out):
+            self._allocate_gradients(len(self._out))
         g, matmul = self.upstream_gradient(), self._matmul
         matmul(self.x.value.T, g, self._grad_w)
         np.add.reduce(g, axis=0, out=self._grad_b)
@@ -201,17 +209,22 @@ class ActivationNode(BaseNode):
         super().__init__((x,), name)
         self.x = x
         self._out = None
+        self._local = None
 
     def output_buffer(self):
-        """The value's buffer. A new batch shape makes it anew, and with it the
-        buffers for dY/dX (``_local``) and for dL/dX (``_grad_x``)."""
+        """The value's buffer, made anew when a batch of another shape comes."""
         out = self._out
-        shape = self.x.value.shape
-        if out is None or out.shape != shape:
-            out = self._out = np.empty(shape)
-            self._local = np.empty(shape, dtype=self.local_dtype)
-            self._grad_x = self.gradients[self.x] = self.x.gradient_slot(self)
+        if out is None or out.shape != self.x.value.shape:
+            out = self._out = np.empty(self.x.value.shape)
         return out
+
+    def backward_buffers(self):
+        """(the buffer for dY/dX, the one dL/dX is written into), for the batch forward ran on.
+        Made by backward, so a forward pass alone allocates no gradients."""
+        if self._local is None or self._local.shape != self._out.shape:
+            self._local = np.empty(self._out.shape, dtype=self.local_dtype)
+            self._grad_x = self.gradients[self.x] = self.x.gradient_slot(self)
+        return self._local, self._grad_x
 
 
 class SigmoidNode(ActivationNode):
@@ -227,10 +240,10 @@ class SigmoidNode(ActivationNode):
         self.value = y
 
     def backward(self):
-        y, local = self.value, self._local
+        y, (local, grad_x) = self.value, self.backward_buffers()
         np.multiply(y, y, out=local)
         np.subtract(y, local, out=local)  # y − y² = y (1 − y)
-        np.multiply(self.upstream_gradient(), local, out=self._grad_x)
+        np.multiply(self.upstream_gradient(), local, out=grad_x)
 
 
 class TanhNode(ActivationNode):
@@ -240,10 +253,10 @@ class TanhNode(ActivationNode):
         self.value = np.tanh(self.x.value, out=self.output_buffer())
 
     def backward(self):
-        y, local = self.value, self._local
+        y, (local, grad_x) = self.value, self.backward_buffers()
         np.multiply(y, y, out=local)
         np.subtract(1.0, local, out=local)
-        np.multiply(self.upstream_gradient(), local, out=self._grad_x)
+        np.multiply(self.upstream_gradient(), local, out=grad_x)
 
 
 class ReluNode(ActivationNode):
@@ -255,9 +268,9 @@ class ReluNode(ActivationNode):
         self.value = np.maximum(self.x.value, 0.0, out=self.output_buffer())
 
     def backward(self):
-        positive = self._local
+        positive, grad_x = self.backward_buffers()
         np.greater(self.value, 0.0, out=positive)
-        np.multiply(self.upstream_gradient(), positive, out=self._grad_x)
+        np.multiply(self.upstream_gradient(), positive, out=grad_x)
 
 
 class IdentityNode(ActivationNode):
@@ -285,11 +298,11 @@ class MseNode(LossNode):
     """
 
     diff = None  # ŷ − y, in a buffer made for the batch's shape
+    _grad = None  # dL/dŷ, made by backward for that shape
 
     def _allocate(self, shape):
         self.diff = np.empty(shape)
         self._flat = self.diff.reshape(-1)
-        self._grad = self.gradients[self.y_hat] = self.y_hat.gradient_slot(self)
 
     def forward(self):
         y_hat = self.y_hat.value
@@ -300,6 +313,8 @@ class MseNode(LossNode):
         self.value = float(np.dot(flat, flat)) / flat.size
 
     def backward(self):
+        if self._grad is None or self._grad.shape != self.diff.shape:
+            self._grad = self.gradients[self.y_hat] = self.y_hat.gradient_slot(self)
         np.multiply(self.diff, 2.0 / self.diff.size, out=self._grad)
 
 

@@ -46,3 +46,4 @@ def test_cpython_keeps_np_dot_itself():
     if products.NO_BLAS:
         pytest.skip("numpy here has no BLAS")
     assert products.matmul_for(512, 512, 512) is np.dot
+
