@@ -12,9 +12,10 @@ Speed: a training step allocates nothing. Values and gradients live in
 buffers that are reused while the batch size stays the same, and numpy writes
 into them with ``out=``. A weight with a single consumer has that consumer
 write its gradient straight into the weight's own gradient array. A node makes
-its buffers in ``_allocate`` when its forward sees a new batch shape (the
-first batch, an evaluation chunk, an epoch's short last batch), so the
-per-batch code is the math alone, with no look-ups to find its arrays.
+its value buffer when its forward sees a new batch shape (the first batch, an
+evaluation chunk, an epoch's short last batch) and its gradient buffers when
+its backward does, and keeps them in attributes: the per-batch code is the
+math alone, with no look-ups to find its arrays.
 """
 
 from __future__ import annotations
