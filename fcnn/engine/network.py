@@ -124,17 +124,17 @@ class Network:
         self.weights = self.parameters.weights
         for w in self.weights:  # single-consumer weights are written into directly
             w.gradients[w] = w.grad
-        self._forward, self._backward = compile_passes(self.nodes)
+        forward, backward = compile_passes(self.nodes)
+        # a mini-batch is these calls in this order: the nodes' bound methods, looked up once
+        self._steps = [node.forward for node in forward] + [node.backward for node in backward]
 
     # -- training ------------------------------------------------------------
     def train_batch(self, indexes):
         """Forward and backward on the rows ``indexes``; returns the batch loss."""
         self.inputs.feed(indexes)
         self.labels.feed(indexes)
-        for node in self._forward:
-            node.forward()
-        for node in self._backward:
-            node.backward()
+        for step in self._steps:
+            step()
         return self.loss.value
 
     def evaluate_loss(self, x, y, chunk_rows=EVALUATION_CHUNK_ROWS):

@@ -11,12 +11,18 @@ derivative, stated in each class's docstring.
 Speed: a training step allocates nothing. Values and gradients live in
 buffers that are reused while the batch size stays the same, and numpy writes
 into them with ``out=``. A weight with a single consumer has that consumer
-write its gradient straight into the weight's own gradient array.
+write its gradient straight into the weight's own gradient array. A node makes
+its value buffer when its forward sees a new batch shape (the first batch, an
+evaluation chunk, an epoch's short last batch) and its gradient buffers when
+its backward does, and keeps them in attributes: the per-batch code is the
+math alone, with no look-ups to find its arrays.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from .products import matmul_for
 
 
 class BaseNode:
@@ -99,10 +105,13 @@ class InputNode(BaseNode):
     def set_data(self, data):
         self.data = np.ascontiguousarray(data, dtype=float)
         self.value = self.data
+        self._batch = None  # the buffer feed copies a batch into, made for the data's width
 
     def feed(self, indexes):
         """Serve the rows ``indexes`` as this node's value (copied into a reused buffer)."""
-        out = self.buffer("batch", (len(indexes),) + self.data.shape[1:])
+        out = self._batch
+        if out is None or len(out) != len(indexes):
+            out = self._batch = np.empty((len(indexes),) + self.data.shape[1:])
         self.value = self.data.take(indexes, axis=0, out=out, mode="wrap")
 
     def forward(self):
@@ -151,32 +160,72 @@ class LinearNode(BaseNode):
     def __init__(self, x, w, b, name=None):
         super().__init__((x, w, b), name)
         self.x, self.w, self.b = x, w, b
+        self._out = None  # the value's buffer, made by _allocate for a batch's rows
+        self._grad_rows = None  # the rows the gradient arrays were made for
+
+    def _allocate(self, rows):
+        """The value's buffer for ``rows`` rows, and the product function for this batch
+        size (np.dot in CPython: see products.py)."""
+        n_inputs, units = self.w.value.shape
+        self._matmul = matmul_for(rows, n_inputs, units)
+        self._out = np.empty((rows, units))
+
+    def _allocate_gradients(self, rows):
+        """The arrays dL/dX, dL/dW, dL/db are written into. Made by backward, so a forward
+        pass alone (an evaluation, a prediction) allocates no gradients."""
+        self._grad_rows = rows
+        self._grad_w = self.gradients[self.w] = self.w.gradient_slot(self)
+        self._grad_b = self.gradients[self.b] = self.b.gradient_slot(self)
+        self._grad_x = None
+        if self.x.requires_grad:
+            self._grad_x = self.gradients[self.x] = self.x.gradient_slot(self)
 
     def forward(self):
         x = self.x.value
-        out = self.buffer("value", (x.shape[0], self.w.value.shape[1]))
-        # np.dot has less per-call overhead than np.matmul for 2-D arrays
-        np.dot(x, self.w.value, out=out)
+        out = self._out
+        if out is None or len(out) != len(x):
+            self._allocate(len(x))
+            out = self._out
+        self._matmul(x, self.w.value, out)
         np.add(out, self.b.value, out=out)
         self.value = out
 
     def backward(self):
-        g = self.upstream_gradient()
-        np.dot(self.x.value.T, g, out=self.gradient_buffer(self.w))
-        np.add.reduce(g, axis=0, out=self.gradient_buffer(self.b))
-        if self.x.requires_grad:
-            np.dot(g, self.w.value.T, out=self.gradient_buffer(self.x))
+        if self._grad_rows != len(self._out):
+            self._allocate_gradients(len(self._out))
+        g, matmul = self.upstream_gradient(), self._matmul
+        matmul(self.x.value.T, g, self._grad_w)
+        np.add.reduce(g, axis=0, out=self._grad_b)
+        if self._grad_x is not None:
+            matmul(g, self.w.value.T, self._grad_x)
 
 
 class ActivationNode(BaseNode):
     """An elementwise function of one input node."""
 
+    #: the dtype of ``_local``, the buffer backward keeps dY/dX in
+    local_dtype = float
+
     def __init__(self, x, name=None):
         super().__init__((x,), name)
         self.x = x
+        self._out = None
+        self._local = None
 
     def output_buffer(self):
-        return self.buffer("value", self.x.value.shape)
+        """The value's buffer, made anew when a batch of another shape comes."""
+        out = self._out
+        if out is None or out.shape != self.x.value.shape:
+            out = self._out = np.empty(self.x.value.shape)
+        return out
+
+    def backward_buffers(self):
+        """(the buffer for dY/dX, the one dL/dX is written into), for the batch forward ran on.
+        Made by backward, so a forward pass alone allocates no gradients."""
+        if self._local is None or self._local.shape != self._out.shape:
+            self._local = np.empty(self._out.shape, dtype=self.local_dtype)
+            self._grad_x = self.gradients[self.x] = self.x.gradient_slot(self)
+        return self._local, self._grad_x
 
 
 class SigmoidNode(ActivationNode):
@@ -192,11 +241,10 @@ class SigmoidNode(ActivationNode):
         self.value = y
 
     def backward(self):
-        y = self.value
-        local = self.buffer("local", y.shape)
+        y, (local, grad_x) = self.value, self.backward_buffers()
         np.multiply(y, y, out=local)
         np.subtract(y, local, out=local)  # y − y² = y (1 − y)
-        np.multiply(self.upstream_gradient(), local, out=self.gradient_buffer(self.x))
+        np.multiply(self.upstream_gradient(), local, out=grad_x)
 
 
 class TanhNode(ActivationNode):
@@ -206,23 +254,24 @@ class TanhNode(ActivationNode):
         self.value = np.tanh(self.x.value, out=self.output_buffer())
 
     def backward(self):
-        y = self.value
-        local = self.buffer("local", y.shape)
+        y, (local, grad_x) = self.value, self.backward_buffers()
         np.multiply(y, y, out=local)
         np.subtract(1.0, local, out=local)
-        np.multiply(self.upstream_gradient(), local, out=self.gradient_buffer(self.x))
+        np.multiply(self.upstream_gradient(), local, out=grad_x)
 
 
 class ReluNode(ActivationNode):
     """Y = max(X, 0),  dY/dX = 1 where X > 0, else 0."""
 
+    local_dtype = bool  # dY/dX is X > 0
+
     def forward(self):
         self.value = np.maximum(self.x.value, 0.0, out=self.output_buffer())
 
     def backward(self):
-        positive = self.buffer("positive", self.value.shape, dtype=bool)
+        positive, grad_x = self.backward_buffers()
         np.greater(self.value, 0.0, out=positive)
-        np.multiply(self.upstream_gradient(), positive, out=self.gradient_buffer(self.x))
+        np.multiply(self.upstream_gradient(), positive, out=grad_x)
 
 
 class IdentityNode(ActivationNode):
@@ -249,15 +298,25 @@ class MseNode(LossNode):
     dL/dŷ = 2 (ŷ − y) / N.  (dL/dy = −dL/dŷ; labels need no gradient.)
     """
 
+    diff = None  # ŷ − y, in a buffer made for the batch's shape
+    _grad = None  # dL/dŷ, made by backward for that shape
+
+    def _allocate(self, shape):
+        self.diff = np.empty(shape)
+        self._flat = self.diff.reshape(-1)
+
     def forward(self):
         y_hat = self.y_hat.value
-        diff = self.diff = self.buffer("diff", y_hat.shape)
-        np.subtract(y_hat, self.y.value, out=diff)
-        flat = diff.reshape(-1)
+        if self.diff is None or self.diff.shape != y_hat.shape:
+            self._allocate(y_hat.shape)
+        np.subtract(y_hat, self.y.value, out=self.diff)
+        flat = self._flat
         self.value = float(np.dot(flat, flat)) / flat.size
 
     def backward(self):
-        np.multiply(self.diff, 2.0 / self.diff.size, out=self.gradient_buffer(self.y_hat))
+        if self._grad is None or self._grad.shape != self.diff.shape:
+            self._grad = self.gradients[self.y_hat] = self.y_hat.gradient_slot(self)
+        np.multiply(self.diff, 2.0 / self.diff.size, out=self._grad)
 
 
 class BinaryCrossEntropyNode(LossNode):
