@@ -24,8 +24,8 @@ For the app it also prints (scripts/startup_probe.py):
   is enabled, to the first epoch on screen (the epoch counter leaves 0);
 * where the time goes: the page's resource timing of the files a start needs
   and the worker's own marks (fcnn/web/worker.py ``startup_marks``), medians;
-* how often the server sent each runtime file in the first cold load: a
-  preloaded file that the worker reuses is sent once (or answered 304).
+* how often the server sent each runtime file in the first cold load, until
+  Ready: a preloaded file that the worker reuses is sent once (or answered 304).
 
 ``--before REV`` also builds the site of a git revision and measures it as
 "app-before", interleaved with the others, for before/after figures from one run.
@@ -117,7 +117,8 @@ def app_figures(page) -> dict:
     return {"controls": controls, "stages": probe.stages(page)}
 
 
-def cold_run(playwright, url: str, is_app: bool) -> dict:
+def cold_run(playwright, url: str, is_app: bool, on_ready=lambda: None) -> dict:
+    """on_ready() is called at once when the page is ready (before the service worker precaches)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         context = browser.new_context()
@@ -125,6 +126,7 @@ def cold_run(playwright, url: str, is_app: bool) -> dict:
         page = context.new_page()
         page.goto(url, wait_until="commit")
         run = {"ready": wait_ready(page)}
+        on_ready()
         if is_app:
             run.update(app_figures(page))
         return run
@@ -210,9 +212,13 @@ def measure(pw, servers: dict, runs: int, results: dict) -> dict:
         for name, server in servers.items():
             is_app = name.startswith("app")
             before = server.mark()
-            run = cold_run(pw, server.origin + "/", is_app)
-            if is_app and i == 0:
-                sends[name] = probe.runtime_sends(server.sent_since(before))
+            # what the server sent until Ready (the service worker's precaching comes after);
+            # called within this iteration, so the names it reads are this page's
+            def note_sends(name=name, server=server, before=before):
+                if is_app and i == 0:
+                    sends[name] = probe.runtime_sends(server.sent_since(before))
+
+            run = cold_run(pw, server.origin + "/", is_app, note_sends)
             results[name]["cold"].append(run)
             print(f"[bench] cold {i + 1}/{runs} {name:18} {run['ready']:7.0f} ms", flush=True)
         for name, server in servers.items():
@@ -262,7 +268,7 @@ def report(results: dict, sends: dict, runs: int) -> dict:
             print(f"\n[bench] {name}, {kind}: where the time goes (median ms from navigation start)")
             for stage, at in stage_medians(results[name][kind]):
                 print(f"  {at:7.0f}  {stage}")
-        print(f"\n[bench] {name}: how the server sent each runtime file in the first cold load (HTTP status per send)")
+        print(f"\n[bench] {name}: how the server sent each runtime file in the first cold load, until Ready (HTTP status per send)")
         for file, how in sends.get(name, {}).items():
             print(f"  {file:20} {how}")
     return med

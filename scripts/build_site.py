@@ -62,9 +62,12 @@ PAGE_MODULES = ("static/js/app.js", "static/js/offline.js")
 STATIC_IMPORT_RE = re.compile(r'^[ \t]*(?:import|export)\s[^;"\'()]*?["\'](\.{1,2}/[^"\']+)["\']', re.M)
 # What the worker fetches to start, besides PyScript's own: preloaded from the page (see
 # static/js/preload-runtime.js). The numpy wheel and other packages are added from the lock file.
+# Not pyodide.asm.wasm: at 10 MB it was sent twice in scripts/bench_startup.py's fresh browser
+# (its HTTP cache did not keep the preloaded copy for the worker), so preloading it only
+# doubled the largest download.
 WORKER_START = (
     "static/js/pyodide-start.mjs", f"{VENDOR}/pyodide/pyodide.mjs", f"{VENDOR}/pyodide/pyodide.asm.js",
-    f"{VENDOR}/pyodide/pyodide.asm.wasm", f"{VENDOR}/pyodide/python_stdlib.zip", f"{VENDOR}/pyodide/pyodide-lock.json",
+    f"{VENDOR}/pyodide/python_stdlib.zip", f"{VENDOR}/pyodide/pyodide-lock.json",
     f"{VENDOR}/fcnn.zip", f"{VENDOR}/numpy-pycache.zip",
 )
 

@@ -151,7 +151,8 @@ def test_the_built_page_preloads_its_modules_and_what_the_worker_fetches(built_s
     assert head.lstrip().startswith('<script async src="./static/js/preload-runtime.js"')
     listed = re.search(r'preload-runtime\.js" data-files="([^"]+)"', html).group(1).split()
     names = {p.rsplit("/", 1)[1] for p in listed}
-    assert {"pyodide.asm.wasm", "python_stdlib.zip", "fcnn.zip", "numpy-pycache.zip"} <= names
+    assert {"pyodide.asm.js", "python_stdlib.zip", "fcnn.zip", "numpy-pycache.zip"} <= names
+    assert "pyodide.asm.wasm" not in names  # the worker did not reuse a preloaded copy (build_site.WORKER_START)
     assert any(n.startswith("numpy-") and n.endswith(".whl") for n in names)
     assert all((built_site / p).is_file() for p in listed)
 
