@@ -118,10 +118,11 @@ def app_figures(page) -> dict:
 
 
 def cold_run(playwright, url: str, is_app: bool, on_ready=lambda: None) -> dict:
-    """on_ready() is called at once when the page is ready (before the service worker precaches)."""
+    """on_ready() is called at once when the page is ready. Service workers are blocked: a first
+    visit has none until after Ready, and its precaching would mix with the worker's requests."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
-        context = browser.new_context()
+        context = browser.new_context(service_workers="block")
         context.add_init_script(READY_PROBE)
         page = context.new_page()
         page.goto(url, wait_until="commit")
@@ -212,8 +213,7 @@ def measure(pw, servers: dict, runs: int, results: dict) -> dict:
         for name, server in servers.items():
             is_app = name.startswith("app")
             before = server.mark()
-            # what the server sent until Ready (the service worker's precaching comes after);
-            # called within this iteration, so the names it reads are this page's
+            # what the server sent until Ready; called within this iteration, so the names it reads are this page's
             def note_sends(name=name, server=server, before=before):
                 if is_app and i == 0:
                     sends[name] = probe.runtime_sends(server.sent_since(before))

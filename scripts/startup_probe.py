@@ -59,7 +59,8 @@ READ_RESOURCES = """() => performance.getEntriesByType("resource").map((r) => ({
 # the files a start fetches, in the order they are needed; named by their path's end
 KEY_FILES = (
     "index.html", "core.js", "app.js", "pyscript.toml", "pyodide-start.mjs", "pyodide.mjs", "pyodide.asm.js",
-    "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", ".whl", "fcnn.zip", "worker.py", "facts.json",
+    "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", ".whl", "numpy-pycache.zip", "fcnn.zip", "worker.py",
+    "facts.json",
 )
 LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+)')
 
