@@ -6,6 +6,7 @@ PORT ?= 8000
 VENDOR_STAMP := static/vendor/.stamp
 PACKAGE_ZIP := static/vendor/fcnn.zip
 FACTS := static/vendor/facts.json
+NUMPY_PYCACHE := static/vendor/numpy-pycache.zip
 FCNN_SOURCES := $(wildcard fcnn/*.py fcnn/*/*.py fcnn/*/*.json)
 
 .PHONY: all vendor serve test unit browser screenshot chromium clean
@@ -25,7 +26,12 @@ $(PACKAGE_ZIP): $(FCNN_SOURCES) $(VENDOR_STAMP) scripts/zip_package.py
 $(FACTS): $(FCNN_SOURCES) $(VENDOR_STAMP)
 	$(PYTHON) -m fcnn.web.facts $@
 
-vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP) $(FACTS)
+# numpy's modules compiled by the vendored Pyodide (under Node), so the page does not compile
+# them at every start; without Node it is written empty and the page compiles them itself.
+$(NUMPY_PYCACHE): $(VENDOR_STAMP) scripts/numpy_pycache.py
+	$(PYTHON) scripts/numpy_pycache.py $@
+
+vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP) $(FACTS) $(NUMPY_PYCACHE)
 
 serve: vendor
 	@echo "fcnn is served on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"

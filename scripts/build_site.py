@@ -13,9 +13,12 @@ It copies exactly the files the page needs (see ``collect``), then writes
   the old cache with a new one;
 * ``index.html``: the repository's page plus a ``<meta name="fcnn-site">``
   marker (``static/js/offline.js`` registers the service worker only when it
-  sees it, so the repository served by ``make serve`` never gets one) and
-  ``<link rel="modulepreload">`` hints for the PyScript chunks the page loads
-  at start.
+  sees it, so the repository served by ``make serve`` never gets one),
+  ``<link rel="modulepreload">`` hints for the PyScript chunks and the page's
+  own modules (the browser fetches the whole graph at once instead of one
+  import level at a time), and ``static/js/preload-runtime.js`` with the files
+  the engine's worker fetches (preloaded on a visit the service worker does
+  not serve).
 
 The folder needs no special headers: serve it with ``python -m http.server``
 or put it on GitHub Pages as it is. Standard library only.
@@ -52,6 +55,21 @@ PYODIDE_NOTICES = ("package.json",)
 # request log of a page load). They get <link rel="modulepreload"> so the
 # browser fetches them in parallel instead of one import level at a time.
 START_CHUNKS = ("core-", "deprecations-manager-", "donkey-", "error-", "py-editor-", "py-game-", "py-terminal-")
+
+# The page's own module scripts: their static imports, all of them, get <link rel="modulepreload">.
+PAGE_MODULES = ("static/js/app.js", "static/js/offline.js")
+# (not `import(...)`: what a module imports when it is needed stays out)
+STATIC_IMPORT_RE = re.compile(r'^[ \t]*(?:import|export)\s[^;"\'()]*?["\'](\.{1,2}/[^"\']+)["\']', re.M)
+# What the worker fetches to start, besides PyScript's own: preloaded from the page (see
+# static/js/preload-runtime.js). The numpy wheel and other packages are added from the lock file.
+# Not pyodide.asm.wasm: at 10 MB it was sent twice in scripts/bench_startup.py's fresh browser
+# (its HTTP cache did not keep the preloaded copy for the worker), so preloading it only
+# doubled the largest download.
+WORKER_START = (
+    "static/js/pyodide-start.mjs", f"{VENDOR}/pyodide/pyodide.mjs", f"{VENDOR}/pyodide/pyodide.asm.js",
+    f"{VENDOR}/pyodide/python_stdlib.zip", f"{VENDOR}/pyodide/pyodide-lock.json",
+    f"{VENDOR}/fcnn.zip", f"{VENDOR}/numpy-pycache.zip",
+)
 
 MARKER_META = '<meta name="fcnn-site" content="static build">'
 SW_BUILD_RE = re.compile(r"/\*BUILD\*/.*?/\*END\*/", re.S)
@@ -114,6 +132,7 @@ def collect(root: Path = ROOT) -> dict[str, Path]:
                 add(p.relative_to(root).as_posix(), p)
     add("static/favicon.svg")
     add(f"{VENDOR}/fcnn.zip")
+    add(f"{VENDOR}/numpy-pycache.zip")  # numpy's compiled modules (scripts/numpy_pycache.py)
     add(f"{VENDOR}/facts.json")  # the defaults, limits, choices and samples the page builds its controls from
 
     # uPlot: the script and style the page links, and its licence
@@ -163,17 +182,43 @@ def site_version(entries: dict[str, str], worker: str = "") -> str:
     return sha256_bytes(text.encode())[:16]
 
 
+def module_closure(files: dict[str, Path], entries: tuple[str, ...]) -> list[str]:
+    """The site paths of every module the entries import statically, the entries left out."""
+    seen: set[str] = set()
+    todo = list(entries)
+    while todo:
+        rel = todo.pop()
+        if rel in seen or rel not in files:
+            continue
+        seen.add(rel)
+        folder = Path(rel).parent
+        for spec in STATIC_IMPORT_RE.findall(files[rel].read_text(encoding="utf-8")):
+            todo.append(os.path.normpath(folder / spec).replace(os.sep, "/"))
+    return sorted(seen - set(entries))
+
+
 def preload_links(files: dict[str, Path]) -> str:
     names = sorted(
         rel for rel in files
         if rel.startswith(f"{VENDOR}/pyscript/") and Path(rel).name.startswith(START_CHUNKS)
     )
+    names += module_closure(files, PAGE_MODULES)
     return "\n".join(f'  <link rel="modulepreload" href="./{rel}">' for rel in names)
 
 
+def runtime_preload(files: dict[str, Path]) -> str:
+    """The script that preloads what the worker fetches to start: WORKER_START and the wheels."""
+    wheels = sorted(rel for rel in files if rel.startswith(f"{VENDOR}/pyodide/") and rel.endswith(".whl"))
+    paths = [rel for rel in WORKER_START if rel in files] + wheels
+    listed = " ".join(f"./{rel}" for rel in paths)
+    return f'  <script async src="./static/js/preload-runtime.js" data-files="{listed}"></script>'
+
+
 def page_html(source: str, files: dict[str, Path]) -> str:
-    if "</head>" not in source:
-        raise BuildError("index.html has no </head>")
+    if "</head>" not in source or "<head>" not in source:
+        raise BuildError("index.html has no <head> or </head>")
+    # first in <head>, so the downloads start before anything else is parsed
+    source = source.replace("<head>", "<head>\n" + runtime_preload(files), 1)
     block = (
         "  <!-- added by scripts/build_site.py: this is a built site, so offline.js registers sw.js -->\n"
         f"  {MARKER_META}\n{preload_links(files)}\n"

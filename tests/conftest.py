@@ -35,6 +35,9 @@ def app_server():
     import zip_package
 
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    import numpy_pycache
+
+    numpy_pycache.ensure()  # the worker unpacks it (static/js/pyodide-start.mjs): a missing file would be a 404
     from fcnn.web import facts  # the page builds its controls from these: the source's, not a stale copy
 
     facts.write(ROOT / "static" / "vendor" / "facts.json")

@@ -4,14 +4,31 @@ The page calls these functions, one short call at a time, so the worker is
 free between slices of training and Stop takes effect at once.
 """
 
+import json
 import time
 
+import js
 from pyodide.ffi import JsProxy
 
-from fcnn.run.settings import BROWSER_MEMORY_BUDGET
-from fcnn.web.session import Session
+
+# (stage, ms since the epoch) of this module's own start, for `startup_marks`
+_marks = []
+
+
+def _mark(name):
+    """Notes when a stage of the start ended, in ms since the epoch like the interpreter module's marks."""
+    _marks.append({"name": name, "at": time.time() * 1000})  # Date.now() in Pyodide
+
+
+_mark("worker: worker.py started")
+import numpy  # noqa: E402,F401 - imported here to time it apart from fcnn's own modules
+
+_mark("worker: numpy imported")
+from fcnn.run.settings import BROWSER_MEMORY_BUDGET  # noqa: E402
+from fcnn.web.session import Session  # noqa: E402
 
 session = Session(memory_budget=BROWSER_MEMORY_BUDGET)
+_mark("worker: fcnn imported")
 
 
 def _file_data(data):
@@ -95,6 +112,13 @@ def memory_bytes():
     return pyodide_js._module.HEAPU8.length
 
 
+def startup_marks():
+    """The worker's start-up stages as JSON [{name, at}], `at` in ms since the epoch:
+    scripts/bench_startup.py prints where the start-up time goes from them."""
+    marks = getattr(js, "fcnnStartupMarks", None)  # static/js/pyodide-start.mjs: the stages before Python ran
+    return json.dumps((json.loads(js.JSON.stringify(marks)) if marks is not None else []) + _marks)
+
+
 def ping():
     """Answers once numpy and fcnn are imported: the page's signal that it is ready."""
     import numpy
@@ -107,5 +131,5 @@ __export__ = [
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "find_learning_rate", "graph_view", "neuron_maps", "model_python",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
-    "check_trace_gradient",
+    "check_trace_gradient", "startup_marks",
 ]

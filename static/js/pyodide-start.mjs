@@ -6,7 +6,8 @@
 // boots Pyodide in full and keeps a copy of its memory right after boot, in
 // the browser's Cache Storage; later starts restore that copy instead of
 // booting (Pyodide's `_makeSnapshot` / `_loadSnapshot` options). numpy and
-// the other packages are loaded after boot or restore, as PyScript asks.
+// the other packages are loaded after boot or restore, as PyScript asks, and
+// numpy's modules come compiled (numpy-pycache.zip: scripts/numpy_pycache.py).
 //
 // Pyodide checks that a snapshot was made by the same build (its BUILD_ID) and
 // throws otherwise; any failure to read, restore or store a snapshot falls
@@ -20,6 +21,14 @@ const INDEX_URL = new URL("../vendor/pyodide/", import.meta.url).href;
 // (a snapshot depends only on Pyodide, and Pyodide itself checks the build).
 const CACHE = `pyodide-snapshot-${version}`;
 const KEY = new URL("memory-snapshot", INDEX_URL).href; // a cache key; nothing is served there
+const NUMPY_PYCACHE = new URL("../vendor/numpy-pycache.zip", import.meta.url).href;
+
+// When each stage of the worker's start ended, in ms since the epoch (comparable with the
+// page's performance.timeOrigin): the worker's export `startup_marks` hands them to
+// scripts/bench_startup.py, which prints where the start-up time goes.
+const marks = (globalThis.fcnnStartupMarks ||= []);
+const mark = (name) => marks.push({ name, at: performance.timeOrigin + performance.now() });
+mark("worker: interpreter module loaded");
 
 async function readSnapshot() {
   try {
@@ -46,18 +55,39 @@ async function forgetSnapshot() {
   }
 }
 
+// numpy's bytecode, compiled at build time by the same Python, into site-packages beside
+// numpy's sources. Python checks each file against its source's hash and compiles the
+// source itself when they differ; a missing or broken archive only makes the start slower.
+async function addNumpyBytecode(pyodide, download) {
+  try {
+    const response = await download;
+    if (response instanceof Error) throw response;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const archive = await response.arrayBuffer();
+    const sitePackages = pyodide.runPython("import sys; [p for p in sys.path if p.endswith('site-packages')][0]");
+    pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages });
+  } catch (error) {
+    console.warn(`numpy's compiled modules not used (numpy is compiled at start instead): ${error.message}`);
+  }
+}
+
 export async function loadPyodide(options = {}) {
   // PyScript passes packages (with packages_cache = "passthrough") and an indexURL
   // derived from this module's URL; Pyodide's files are in the vendor folder.
   const { packages, ...rest } = options;
+  const withNumpy = Boolean(packages && packages.includes("numpy"));
+  // asked for now, so it downloads while Pyodide boots (a failure is dealt with when it is used)
+  const numpyBytecode = withNumpy ? fetch(NUMPY_PYCACHE).catch((error) => error) : null;
   const settings = { ...rest, indexURL: INDEX_URL };
   let pyodide = null;
   const snapshot = await readSnapshot();
+  mark(snapshot ? "worker: snapshot read" : "worker: no snapshot");
   if (snapshot) {
     try {
       const started = performance.now();
       pyodide = await boot({ ...settings, _loadSnapshot: snapshot });
       console.info(`Pyodide restored from its memory snapshot in ${Math.round(performance.now() - started)} ms`);
+      mark("worker: Pyodide restored");
     } catch (error) {
       console.warn(`Pyodide memory snapshot not usable, booting in full: ${error.message}`);
       await forgetSnapshot();
@@ -65,6 +95,7 @@ export async function loadPyodide(options = {}) {
   }
   if (!pyodide) {
     pyodide = await boot({ ...settings, _makeSnapshot: true });
+    mark("worker: Pyodide booted");
     let made = null;
     try {
       made = pyodide.makeMemorySnapshot();
@@ -72,7 +103,13 @@ export async function loadPyodide(options = {}) {
       console.warn(`Pyodide memory snapshot not made: ${error.message}`);
     }
     if (made) storeSnapshot(made); // not awaited: storing must not delay the start
+    mark("worker: snapshot made");
   }
   if (packages && packages.length) await pyodide.loadPackage(packages);
+  mark("worker: packages loaded");
+  if (withNumpy) {
+    await addNumpyBytecode(pyodide, numpyBytecode);
+    mark("worker: numpy bytecode added");
+  }
   return pyodide;
 }

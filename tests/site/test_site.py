@@ -14,6 +14,7 @@ import importlib.util
 import re
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,10 @@ def built_site(tmp_path_factory):
     sys.path.insert(0, str(ROOT / "scripts"))
     import zip_package
 
+    import numpy_pycache
+
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    numpy_pycache.ensure()
     facts.write(ROOT / "static" / "vendor" / "facts.json")
     site = tmp_path_factory.mktemp("dist") / "site"
     build_site.build(site, quiet=True)
@@ -62,7 +66,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
         "index.html", "pyscript.toml", "sw.js", "manifest.webmanifest", "fcnn/web/worker.py",
         "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
         "static/js/offline.js", "static/js/pyodide-start.mjs",
-        "static/vendor/fcnn.zip", "static/vendor/facts.json",
+        "static/vendor/fcnn.zip", "static/vendor/facts.json", "static/vendor/numpy-pycache.zip",
         "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
         "static/vendor/uplot/uPlot.iife.min.js", "static/vendor/uplot/uPlot.min.css",
         "static/vendor/dagre/dagre.esm.js",
@@ -134,6 +138,37 @@ def test_only_the_built_page_registers_the_service_worker(built_site):
     preloads = re.findall(r'<link rel="modulepreload" href="\./([^"]+)">', html)
     assert any("/core-" in p for p in preloads)
     assert all((built_site / p).is_file() for p in preloads)
+
+
+def test_the_built_page_preloads_its_modules_and_what_the_worker_fetches(built_site):
+    html = (built_site / "index.html").read_text()
+    preloads = set(re.findall(r'<link rel="modulepreload" href="\./([^"]+)">', html))
+    # every module app.js imports, directly or not, and none it imports only when needed (dagre)
+    assert {"static/js/engine.js", "static/js/views/loss-chart.js", "static/js/views/graph-layout.js"} <= preloads
+    assert "static/js/app.js" not in preloads and not any("dagre" in p for p in preloads)
+    # the runtime preload comes first in <head>, and names the files the worker fetches to start
+    head = html.split("<head>", 1)[1]
+    assert head.lstrip().startswith('<script async src="./static/js/preload-runtime.js"')
+    listed = re.search(r'preload-runtime\.js" data-files="([^"]+)"', html).group(1).split()
+    names = {p.rsplit("/", 1)[1] for p in listed}
+    assert {"pyodide.asm.js", "python_stdlib.zip", "fcnn.zip", "numpy-pycache.zip"} <= names
+    assert "pyodide.asm.wasm" not in names  # the worker did not reuse a preloaded copy (build_site.WORKER_START)
+    assert any(n.startswith("numpy-") and n.endswith(".whl") for n in names)
+    assert all((built_site / p).is_file() for p in listed)
+
+
+def test_numpy_pycache_holds_only_hash_checked_bytecode_of_numpy(built_site):
+    """Python uses a hash-checked .pyc only while its source has the same hash (PEP 552),
+    so a stale file can never run in place of numpy's own source."""
+    with zipfile.ZipFile(built_site / "static/vendor/numpy-pycache.zip") as archive:
+        names = archive.namelist()
+        if not names:
+            pytest.skip("built without Node.js: the archive is empty and the page compiles numpy itself")
+        assert "numpy/__pycache__/__init__.cpython-312.pyc" in names
+        for name in names:
+            assert re.fullmatch(r"numpy/([\w]+/)*__pycache__/[\w-]+\.cpython-312\.pyc", name), name
+            flags = int.from_bytes(archive.read(name)[4:8], "little")
+            assert flags == 0b11, f"{name}: not a hash-checked pyc (flags {flags})"
 
 
 # ------------------------------------------------------------------ in the browser
