@@ -102,6 +102,16 @@ class PageGuard:
         return found
 
 
+def new_guarded_page(browser, origin, **context_options):
+    """A page in a browser context of its own, guarded (``page.guard``) and recording its events
+    from its first script on: a page a module's tests share (conftest's ``shared_page``)."""
+    page = browser.new_context(**context_options).new_page()
+    page.set_default_timeout(60_000)
+    page.guard = PageGuard(page, origin)
+    install_event_recorder(page)
+    return page
+
+
 # ------------------------------------------------------------------------------ the page's events
 
 EVENT_NAMES = ("fcnn:progress", "fcnn:run-state", "fcnn:engine-state", "fcnn:charts-settled")
