@@ -10,9 +10,11 @@ fast or slow the machine ran.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import pathlib
+import sys
 import threading
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -55,6 +57,32 @@ def start_server(directory=ROOT):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@contextlib.contextmanager
+def served_app(path="/", viewport=None):
+    """For the benchmark scripts: this checkout's fcnn zipped for the worker, the repository served
+    as the tests serve it, Chromium launched with the tests' arguments, and a page (recording its
+    events) open on the app at ``path``, Ready. Yields the page; closes the browser and the server."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import zip_package
+
+    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    server, origin = start_server(ROOT)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
+                install_event_recorder(page)
+                open_app(page, origin, path)
+                yield page
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
 
 
 class PageGuard:
