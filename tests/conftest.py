@@ -72,3 +72,27 @@ def shared_page(module_page):
     yield module_page
     problems = module_page.guard.problems()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def module_context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def warm_page(module_context, app_server):
+    """A new page for each test (its own document and engine, nothing kept from the test before)
+    in a browser context the module's tests share, so it starts warm: the runtime's files come
+    from the context's HTTP cache and Pyodide from its memory snapshot in the context's Cache
+    Storage. Guarded and recording events as ``guarded_page``; tests of a cold start use that."""
+    page = module_context.new_page()
+    page.set_default_timeout(60_000)
+    page.guard = PageGuard(page, app_server)
+    install_event_recorder(page)
+    yield page
+    page.guard.detach(page)
+    problems = page.guard.problems()
+    page.close()
+    assert not problems, "\n".join(problems)

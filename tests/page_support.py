@@ -112,6 +112,10 @@ class PageGuard:
         if "Content Security Policy" in text:
             self.csp_violations.append(text)
 
+    def detach(self, page):
+        """Stop watching (a context that outlives the page would keep calling this guard)."""
+        page.context.remove_listener("request", self._on_request)
+
     def reset(self):
         """Forget what was collected: a page shared by many tests is checked test by test."""
         for found in (self.outside_requests, self.page_errors, self.tracebacks, self.csp_violations):
