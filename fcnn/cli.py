@@ -248,7 +248,7 @@ def run_lr_find(args, out):
     return 0
 
 
-def run_gradcheck(out):
+def run_gradcheck(_args, out):
     worst = 0.0
     for title, checks in check_all_node_kinds().items():
         print(title, file=out)
@@ -260,23 +260,18 @@ def run_gradcheck(out):
     return 0 if ok else 1
 
 
+# each command's handler: handler(args, out) prints to ``out`` and returns the exit status
+COMMANDS = {
+    "train": run_train, "predict": run_predict, "trace": run_trace, "export": run_export, "demo": run_demo,
+    "lr-find": run_lr_find, "gradcheck": run_gradcheck,
+}
+
+
 def main(argv=None, out=None):
     out = out or sys.stdout
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "train":
-            return run_train(args, out)
-        if args.command == "predict":
-            return run_predict(args, out)
-        if args.command == "trace":
-            return run_trace(args, out)
-        if args.command == "export":
-            return run_export(args, out)
-        if args.command == "demo":
-            return run_demo(args, out)
-        if args.command == "lr-find":
-            return run_lr_find(args, out)
-        return run_gradcheck(out)
+        return COMMANDS[args.command](args, out)
     except FcnnError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -32,7 +32,6 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def time_calls(session, size, runs=5):
@@ -98,30 +97,17 @@ def timed_run(page, epochs, maps_on_screen):
 
 
 def bench_page(epochs):
-    from playwright.sync_api import sync_playwright
+    from page_support import served_app
 
-    from page_support import CHROMIUM, CHROMIUM_ARGS, install_event_recorder, open_app, start_server
-    import zip_package
-
-    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
-    server, origin = start_server(ROOT)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            install_event_recorder(page)
-            open_app(page, origin)
-            set_network(page, [16, 16], "tanh", "circles")
-            for on_screen in (False, True, False, True):
-                where = "on screen" if on_screen else "off screen"
-                print(f"page circles 2×16, {epochs} epochs, maps {where}: {timed_run(page, epochs, on_screen)}")
-            set_network(page, [512] * 10, "sigmoid", "circles")
-            print(f"page circles 10×512, 1 epoch, maps on screen: {timed_run(page, 1, True)}")
-            set_network(page, [512] * 10, "sigmoid", "iris")
-            print(f"page iris 10×512 (histograms), 1 epoch, maps on screen: {timed_run(page, 1, True)}")
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_app() as page:
+        set_network(page, [16, 16], "tanh", "circles")
+        for on_screen in (False, True, False, True):
+            where = "on screen" if on_screen else "off screen"
+            print(f"page circles 2×16, {epochs} epochs, maps {where}: {timed_run(page, epochs, on_screen)}")
+        set_network(page, [512] * 10, "sigmoid", "circles")
+        print(f"page circles 10×512, 1 epoch, maps on screen: {timed_run(page, 1, True)}")
+        set_network(page, [512] * 10, "sigmoid", "iris")
+        print(f"page iris 10×512 (histograms), 1 epoch, maps on screen: {timed_run(page, 1, True)}")
 
 
 def main():

@@ -21,15 +21,11 @@ import argparse
 import pathlib
 import sys
 
-from playwright.sync_api import sync_playwright
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from page_support import CHROMIUM, CHROMIUM_ARGS, choose_sample, install_event_recorder, open_app, start_server, tid  # noqa: E402
-import zip_package  # noqa: E402
+from page_support import choose_sample, served_app, tid  # noqa: E402
 
 OBSERVE_LONG_TASKS = """() => {
     window.__longest = 0;
@@ -84,26 +80,16 @@ def main():
     parser.add_argument("--units", type=int, default=512)
     parser.add_argument("--batch", type=int, default=32)
     args = parser.parse_args()
-    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
-    server, origin = start_server(ROOT)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            install_event_recorder(page)
-            open_app(page, origin)
-            choose_sample(page, "boston")
-            set_network(page, args.layers, args.units, args.batch)
-            times = trace_through(page)
-            print(f"{args.layers} layers × {args.units} units, batch {args.batch}, Boston; {len(times)} steps after the first")
-            for name in ("start", "trace_next_batch", "take_traced_step", "check_trace_gradient"):
-                print(f"  {name:<22} round trip {', '.join(f'{ms:.0f}' for ms in page.evaluate(CALL_MS, name))} ms")
-            print(f"  Next → step drawn: longest {max(times):.0f} ms, mean {sum(times) / len(times):.1f} ms "
-                  "(the update step shows at once, then take_traced_step's answer)")
-            print(f"  longest main-thread task while tracing: {page.evaluate('window.__longest'):.0f} ms (0: none over 50 ms)")
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_app() as page:
+        choose_sample(page, "boston")
+        set_network(page, args.layers, args.units, args.batch)
+        times = trace_through(page)
+        print(f"{args.layers} layers × {args.units} units, batch {args.batch}, Boston; {len(times)} steps after the first")
+        for name in ("start", "trace_next_batch", "take_traced_step", "check_trace_gradient"):
+            print(f"  {name:<22} round trip {', '.join(f'{ms:.0f}' for ms in page.evaluate(CALL_MS, name))} ms")
+        print(f"  Next → step drawn: longest {max(times):.0f} ms, mean {sum(times) / len(times):.1f} ms "
+              "(the update step shows at once, then take_traced_step's answer)")
+        print(f"  longest main-thread task while tracing: {page.evaluate('window.__longest'):.0f} ms (0: none over 50 ms)")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
-from page_support import CHROMIUM, CHROMIUM_ARGS, PageGuard, install_event_recorder, start_server
+from page_support import CHROMIUM, CHROMIUM_ARGS, PageGuard, install_event_recorder, new_guarded_page, start_server
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
@@ -56,4 +56,46 @@ def guarded_page(page, app_server):
     page.set_default_timeout(60_000)
     yield page
     problems = guard.problems()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def module_page(browser, app_server):
+    """One guarded page for all the tests of a module: a page's start costs seconds, and tests that
+    bring the page to the state they need themselves do not need a fresh one (see ``shared_page``)."""
+    page = new_guarded_page(browser, app_server)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def shared_page(module_page):
+    """The module's shared page; what its guard finds fails the test during which it was found."""
+    module_page.guard.reset()
+    yield module_page
+    problems = module_page.guard.problems()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def module_context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def warm_page(module_context, app_server):
+    """A new page for each test (its own document and engine, nothing kept from the test before)
+    in a browser context the module's tests share, so it starts warm: the runtime's files come
+    from the context's HTTP cache and Pyodide from its memory snapshot in the context's Cache
+    Storage. Guarded and recording events as ``guarded_page``; tests of a cold start use that."""
+    page = module_context.new_page()
+    page.set_default_timeout(60_000)
+    page.guard = PageGuard(page, app_server)
+    install_event_recorder(page)
+    yield page
+    page.guard.detach(page)
+    problems = page.guard.problems()
+    page.close()
     assert not problems, "\n".join(problems)

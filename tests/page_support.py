@@ -10,9 +10,11 @@ fast or slow the machine ran.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import pathlib
+import sys
 import threading
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -57,6 +59,32 @@ def start_server(directory=ROOT):
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+@contextlib.contextmanager
+def served_app(path="/", viewport=None):
+    """For the benchmark scripts: this checkout's fcnn zipped for the worker, the repository served
+    as the tests serve it, Chromium launched with the tests' arguments, and a page (recording its
+    events) open on the app at ``path``, Ready. Yields the page; closes the browser and the server."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import zip_package
+
+    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
+    server, origin = start_server(ROOT)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
+                install_event_recorder(page)
+                open_app(page, origin, path)
+                yield page
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+
+
 class PageGuard:
     """Collects what a page did that a browser test must fail on."""
 
@@ -84,6 +112,10 @@ class PageGuard:
         if "Content Security Policy" in text:
             self.csp_violations.append(text)
 
+    def detach(self, page):
+        """Stop watching (a context that outlives the page would keep calling this guard)."""
+        page.context.remove_listener("request", self._on_request)
+
     def reset(self):
         """Forget what was collected: a page shared by many tests is checked test by test."""
         for found in (self.outside_requests, self.page_errors, self.tracebacks, self.csp_violations):
@@ -100,6 +132,16 @@ class PageGuard:
         if self.csp_violations:
             found.append(f"Content-Security-Policy violations: {self.csp_violations}")
         return found
+
+
+def new_guarded_page(browser, origin, **context_options):
+    """A page in a browser context of its own, guarded (``page.guard``) and recording its events
+    from its first script on: a page a module's tests share (conftest's ``shared_page``)."""
+    page = browser.new_context(**context_options).new_page()
+    page.set_default_timeout(60_000)
+    page.guard = PageGuard(page, origin)
+    install_event_recorder(page)
+    return page
 
 
 # ------------------------------------------------------------------------------ the page's events

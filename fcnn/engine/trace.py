@@ -102,6 +102,9 @@ class BatchTrace:
     optimizer: str
     learning_rate: float
     stepped: bool = True
+    # with take_step=False: (the flat weights, the optimizer's state) as the undone step left them,
+    # so that Trainer.take_peeked_step can take it without computing the batch again
+    after_step: object = field(default=None, repr=False, compare=False)
 
     def node(self, name):
         for traced in self.nodes:
@@ -207,11 +210,14 @@ def trace_batch(network, optimizer, x_batch, y_batch, take_step=True):
     # the same batch again with the new weights; inputs are fed afresh by each training batch
     with np.errstate(over="ignore", invalid="ignore"):
         loss_after = float(network.evaluate_loss(x, y))
+    after_step = None
     if state is not None:
+        after_step = (after, optimizer.save_state())
         parameters.restore(before)
         optimizer.restore_state(state)
     return BatchTrace(
         nodes=nodes, loss=loss, loss_after=loss_after, weights_before=parameters.named(before),
         weights_after=parameters.named(after), steps=parameters.named(after - before),
         optimizer=type(optimizer).__name__, learning_rate=float(optimizer.learning_rate), stepped=stepped,
+        after_step=after_step,
     )

@@ -144,6 +144,24 @@ class Trainer:
                             take_step=False)
         return trace, rows
 
+    def take_peeked_step(self, trace, rows):
+        """Take the step of ``trace``, a ``peek_next_batch`` of the next batch ``rows``, counted as a
+        training step: returns (the BatchTrace whose step was taken, EpochRecord or None).
+
+        The batch is not computed again: the weights and the optimizer state the peeked step left
+        are put back, so the run stands exactly as after ``trace_next_batch``. The caller makes sure
+        the run has not moved on since the peek (the same next rows and weights). When the learning
+        rate was changed since, the step is computed again at the new rate, as a step now would be."""
+        if trace.after_step is None or trace.learning_rate != self.optimizer.learning_rate:
+            taken, _, record = self.trace_next_batch()
+            return taken, record
+        if not trace.stepped:
+            return trace, self._diverged()
+        weights, optimizer_state = trace.after_step
+        self.network.parameters.restore(weights)
+        self.optimizer.restore_state(optimizer_state)
+        return trace, self._advance(trace.loss, len(rows))
+
     def _advance(self, loss, rows):
         """Count a stepped batch of ``rows`` rows with ``loss``; the EpochRecord when the epoch ends."""
         self._loss_sum += loss * rows

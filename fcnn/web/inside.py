@@ -73,8 +73,8 @@ class RunInsideViews:
         self.traced = None
         if traced is None or not _same_batch(trainer, experiment.network, *traced):
             raise FcnnError("the run has moved on since this mini-batch was traced; trace the next one again")
-        shown = traced[1]
-        trace, _, record = trainer.trace_next_batch()
+        rows, shown = traced
+        trace, record = trainer.take_peeked_step(shown, rows)  # the step shown, not computed again
         weights = experiment.network.get_weights()
         answer = {"loss": finite_numbers([trace.loss])[0], "loss_after": finite_numbers([trace.loss_after])[0],
                   "weights_match": all(np.array_equal(weights[k], shown.weights_after[k]) for k in weights)}

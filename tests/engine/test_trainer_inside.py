@@ -110,3 +110,57 @@ def test_a_traced_batch_that_ends_the_epoch_returns_its_record():
     trainer = trainer_for(batch_size=50, epochs=2)
     _, _, record = trainer.trace_next_batch()
     assert record is not None and record.epoch == 1 and trainer.epoch == 1
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("before", [0, 5])
+def test_a_peeked_step_taken_later_is_the_traced_step_bit_for_bit(optimizer, before):
+    peeked, traced = trainer_for(optimizer, batch_size=10), trainer_for(optimizer, batch_size=10)
+    for _ in range(before):  # 5 batches of 10: the taken step starts the second epoch
+        peeked.train_step()
+        traced.train_step()
+    trace, rows = peeked.peek_next_batch()
+    taken, record = peeked.take_peeked_step(trace, rows)
+    expected, expected_rows, expected_record = traced.trace_next_batch()
+    assert taken is trace and record == expected_record and peeked.epoch == traced.epoch == before // 5
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(peeked.network.parameters.values, traced.network.parameters.values)
+    for name, state in traced.optimizer.save_state().items():
+        np.testing.assert_array_equal(peeked.optimizer.save_state()[name], state)
+    assert (taken.loss, taken.loss_after) == (expected.loss, expected.loss_after)
+    peeked.run()
+    traced.run()
+    assert [r.train_loss for r in peeked.history] == [r.train_loss for r in traced.history]
+    np.testing.assert_array_equal(peeked.network.parameters.values, traced.network.parameters.values)
+
+
+def count_forward_passes(network, monkeypatch):
+    """Counts every node's forward from now on: {'calls': n}."""
+    counted = {"calls": 0}
+    for kind in {type(node) for node in network.nodes}:
+        def counting(node, _forward=kind.forward):
+            counted["calls"] += 1
+            return _forward(node)
+        monkeypatch.setattr(kind, "forward", counting)
+    return counted
+
+
+def test_taking_a_peeked_step_computes_nothing_again(monkeypatch):
+    trainer = trainer_for("adam")
+    trace, rows = trainer.peek_next_batch()
+    counted = count_forward_passes(trainer.network, monkeypatch)
+    trainer.take_peeked_step(trace, rows)
+    assert counted["calls"] == 0
+    trainer.train_step()
+    assert counted["calls"] > 0  # the count sees a batch computed
+
+
+def test_a_peeked_step_is_computed_again_at_a_learning_rate_changed_since(monkeypatch):
+    trainer, twin = trainer_for("sgd"), trainer_for("sgd")
+    trace, rows = trainer.peek_next_batch()
+    trainer.learning_rate = twin.learning_rate = 0.01
+    taken, _ = trainer.take_peeked_step(trace, rows)
+    expected, _, _ = twin.trace_next_batch()
+    assert taken is not trace and taken.learning_rate == 0.01
+    np.testing.assert_array_equal(trainer.network.parameters.values, twin.network.parameters.values)
+    assert not np.array_equal(trainer.network.parameters.values, trace.after_step[0])

@@ -11,7 +11,8 @@ Each test forces one order:
 * the run is paused (no call pending): a what-if prediction is the first call to fail;
 * the run is over: a what-if is the first to fail, and no run is said to be lost.
 
-In every order the data and the last trained model come back in a new worker.
+In every order the data and the last trained model come back in a new worker. Each test
+has a new page, started warm in a browser context the module's tests share (conftest warm_page).
 """
 
 import pathlib
@@ -103,8 +104,8 @@ def assert_run_lost(page, held):
     assert_everything_kept(page, held, message)
 
 
-def test_train_pressed_after_the_fatal_error_the_runs_start_fails_first(guarded_page, app_server):
-    page = guarded_page
+def test_train_pressed_after_the_fatal_error_the_runs_start_fails_first(warm_page, app_server):
+    page = warm_page
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)
@@ -115,8 +116,8 @@ def test_train_pressed_after_the_fatal_error_the_runs_start_fails_first(guarded_
     assert page.evaluate("window.__progress") == []
 
 
-def test_the_fatal_error_before_the_runs_slice_the_slice_fails(guarded_page, app_server):
-    page = guarded_page
+def test_the_fatal_error_before_the_runs_slice_the_slice_fails(warm_page, app_server):
+    page = warm_page
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)
@@ -125,8 +126,8 @@ def test_the_fatal_error_before_the_runs_slice_the_slice_fails(guarded_page, app
     assert_run_lost(page, held)
 
 
-def test_the_runs_slice_answers_first_and_its_next_call_fails(guarded_page, app_server):
-    page = guarded_page
+def test_the_runs_slice_answers_first_and_its_next_call_fails(warm_page, app_server):
+    page = warm_page
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)
@@ -137,8 +138,8 @@ def test_the_runs_slice_answers_first_and_its_next_call_fails(guarded_page, app_
     assert_run_lost(page, held)
 
 
-def test_a_paused_run_then_a_what_if_is_the_first_call_to_fail(guarded_page, app_server):
-    page = guarded_page
+def test_a_paused_run_then_a_what_if_is_the_first_call_to_fail(warm_page, app_server):
+    page = warm_page
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)
@@ -154,8 +155,8 @@ def test_a_paused_run_then_a_what_if_is_the_first_call_to_fail(guarded_page, app
     assert_run_lost(page, held)
 
 
-def test_after_the_run_a_what_if_is_the_first_call_to_fail_and_no_run_is_lost(guarded_page, app_server):
-    page = guarded_page
+def test_after_the_run_a_what_if_is_the_first_call_to_fail_and_no_run_is_lost(warm_page, app_server):
+    page = warm_page
     page.add_init_script(RECORD_RUN_STATES)
     open_app(page, app_server)
     held = trained_model(page)

@@ -1,6 +1,8 @@
 """'Link with the data': the loaded table rides in the URL's fragment, deflated by the
 browser's CompressionStream; opening the link loads the table, the settings and the target,
-and Train trains. A table too big for a link, and a cut or damaged link, get clear messages."""
+and Train trains. A table too big for a link, and a cut or damaged link, get clear messages.
+
+The tests share one page: each loads the table it needs itself (``fresh_load``)."""
 
 import random
 from urllib.parse import parse_qs
@@ -9,7 +11,7 @@ import pytest
 
 from fcnn.web.facts import facts
 from page_support import (PageGuard, error_text, install_event_recorder, load_file, open_app, tid, train_to_done,
-                          wait_loaded, wait_state)
+                          wait_loaded, wait_state, wait_until_idle)
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +22,23 @@ TABLE = ("ville;type;surface;prix\n"
 TABLE_BYTES = TABLE.encode("cp1252")
 
 
-def data_link(page):
-    page.wait_for_selector(f'{tid("data-link")}[data-state="ready"]')
+def fresh_load(page, origin):
+    """The shared page, ready for a table: opened when it is not (a link opened by the test before
+    may have left it with an error shown, or loading)."""
+    if not page.url.startswith(origin):
+        open_app(page, origin)
+    wait_until_idle(page)
+
+
+def data_link(page, name):
+    """The data link once it carries the table ``name`` (on the shared page, the link of the table
+    before stays until the new one is packed)."""
+    page.wait_for_function(
+        """(name) => { const link = document.querySelector('[data-testid=data-link]');
+                      return link.dataset.state === 'ready'
+                          && new URLSearchParams(link.getAttribute('href').slice(1)).get('data_name') === name; }""",
+        arg=name,
+    )
     return page.get_attribute(tid("data-link"), "href")
 
 
@@ -29,9 +46,9 @@ def preview_cells(page):
     return page.eval_on_selector_all(f'{tid("data-preview")} tbody tr', "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
 
 
-def test_a_data_link_round_trips_the_table_with_its_settings_and_trains(guarded_page, app_server, browser):
-    page = guarded_page
-    open_app(page, app_server)
+def test_a_data_link_round_trips_the_table_with_its_settings_and_trains(shared_page, app_server):
+    page = shared_page
+    fresh_load(page, app_server)
     assert load_file(page, TABLE_BYTES, name="villes.csv", target="prix") == ""
     page.fill(tid("learning-rate"), "0.01")
     page.dispatch_event(tid("learning-rate"), "change")
@@ -39,14 +56,14 @@ def test_a_data_link_round_trips_the_table_with_its_settings_and_trains(guarded_
     page.dispatch_event(tid("epochs"), "change")
     shown = preview_cells(page)
     assert any("Orléans" in cell for row in shown for cell in row) and any('"T' in cell for row in shown for cell in row)
-    href = data_link(page)
+    href = data_link(page, "villes.csv")
     assert href.startswith("#")
     fragment = parse_qs(href[1:])
     assert fragment["data_name"] == ["villes.csv"] and fragment["target"] == ["prix"] and "sample" not in fragment
     assert "data=" not in page.get_attribute(tid("share-link"), "href")  # the plain link never carries data
     assert "never sends to a server" in page.text_content(tid("data-link-note"))
 
-    other = browser.new_page()  # a fresh page, as a person opening the link would
+    other = page.context.new_page()  # a new page (no state but the browser's caches), as a person opening the link
     guard = PageGuard(other, app_server)
     install_event_recorder(other)
     try:
@@ -63,9 +80,9 @@ def test_a_data_link_round_trips_the_table_with_its_settings_and_trains(guarded_
         other.close()
 
 
-def test_a_table_too_big_for_a_link_points_to_the_demo_folder(guarded_page, app_server):
-    page = guarded_page
-    open_app(page, app_server)
+def test_a_table_too_big_for_a_link_points_to_the_demo_folder(shared_page, app_server):
+    page = shared_page
+    fresh_load(page, app_server)
     rng = random.Random(3)  # random digits do not compress much: well over the limit
     rows = "".join(f"{rng.random():.12f},{rng.random():.12f},{rng.random():.12f}\n" for _ in range(4000))
     assert load_file(page, "a,b,c\n" + rows, name="big.csv", target="c") == ""
@@ -77,14 +94,15 @@ def test_a_table_too_big_for_a_link_points_to_the_demo_folder(guarded_page, app_
 
 
 @pytest.mark.parametrize("damage", ["cut", "garbled", "not base64"])
-def test_a_cut_or_damaged_link_says_so_and_opens_with_nothing_loaded(guarded_page, app_server, damage):
-    page = guarded_page
-    open_app(page, app_server)
+def test_a_cut_or_damaged_link_says_so_and_opens_with_nothing_loaded(shared_page, app_server, damage):
+    page = shared_page
+    fresh_load(page, app_server)
     assert load_file(page, TABLE_BYTES, name="villes.csv", target="prix") == ""
-    fragment = parse_qs(data_link(page)[1:])
+    fragment = parse_qs(data_link(page, "villes.csv")[1:])
     packed = fragment["data"][0]
     broken = {"cut": packed[: len(packed) // 2], "garbled": packed[:40] + "AAAA" + packed[44:],
               "not base64": packed[:20] + "%21%21" + packed[20:]}[damage]
+    page.goto("about:blank")  # a new load of the page, not a change of the fragment of the one shown
     page.goto(f"{app_server}/#target=prix&data_name=villes.csv&data={broken}")
     page.wait_for_function("() => document.querySelector('[data-testid=error-message]').textContent.includes('could not be read')")
     message = error_text(page)

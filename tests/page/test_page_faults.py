@@ -8,6 +8,9 @@
   says so and offers to restart the engine; a slow answer takes the notice away.
 * A network too big for the browser's memory: refused before it allocates,
   with the batch size that fits; the model trained before stays.
+
+Each test has a new page, started warm in a browser context the module's tests share
+(conftest warm_page).
 """
 
 import pathlib
@@ -70,8 +73,8 @@ def assert_restarted_with_everything_kept(page, held):
     return message
 
 
-def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_model(guarded_page, app_server):
-    page = guarded_page
+def test_a_fatal_engine_error_mid_run_restarts_the_engine_and_keeps_data_and_model(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     held = start_a_long_run_after_a_trained_model(page)
     failed = page.evaluate(
@@ -88,8 +91,8 @@ def hang_next_slice(page, seconds):
     )
 
 
-def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_page, app_server):
-    page = guarded_page
+def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(warm_page, app_server):
+    page = warm_page
     page.add_init_script("window.fcnnSlowCallMs = 2000")  # the page waits 30 s before it offers a restart
     open_app(page, app_server)
     held = start_a_long_run_after_a_trained_model(page)
@@ -114,8 +117,8 @@ def test_an_engine_that_stops_answering_can_be_waited_for_or_restarted(guarded_p
     assert "(it had not answered for" in message and "you restarted it" in message
 
 
-def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(guarded_page, app_server, tmp_path):
-    page = guarded_page
+def test_a_network_too_big_for_the_browser_memory_is_refused_and_the_model_kept(warm_page, app_server, tmp_path):
+    page = warm_page
     rng = np.random.default_rng(3)
     x = rng.normal(size=(12_000, 3))
     rows = ["a,b,c,y"] + [f"{a:.4f},{b:.4f},{c:.4f},{a - b + 0.5 * c:.4f}" for a, b, c in x]

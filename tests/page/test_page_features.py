@@ -1,7 +1,8 @@
 """End-to-end tests of the lab's panels (issue 4), one or more per outcome.
 
-Runs are kept short (few epochs); the guarded_page fixture fails a test on any
-outside request, page error or Python traceback.
+Runs are kept short (few epochs); the guarded_page and warm_page fixtures fail a test on any
+outside request, page error or Python traceback. Each test has a new page; all but the test of
+the loading stages start it warm, in a browser context the module's tests share.
 """
 
 import json
@@ -26,8 +27,8 @@ def test_loading_stages_and_ready_time(guarded_page, app_server):
     assert int(page.evaluate("document.body.dataset.readyMs")) > 0
 
 
-def test_every_sample_trains_and_shows_results(guarded_page, app_server):
-    page = guarded_page
+def test_every_sample_trains_and_shows_results(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     for name, target in SAMPLES.items():
         choose_sample(page, name)
@@ -48,8 +49,8 @@ def test_every_sample_trains_and_shows_results(guarded_page, app_server):
         assert page.locator(f'{tid("predictions-table")} tbody tr').count() > 0, name
 
 
-def test_features_split_and_scaling_choices_reach_the_engine(guarded_page, app_server):
-    page = guarded_page
+def test_features_split_and_scaling_choices_reach_the_engine(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "iris")
     boxes = page.locator(tid("feature-checkbox"))
@@ -69,8 +70,8 @@ def task_note(page):
     return page.text_content(tid("task-detected"))
 
 
-def test_the_task_is_shown_on_load_and_can_be_overridden(guarded_page, app_server):
-    page = guarded_page
+def test_the_task_is_shown_on_load_and_can_be_overridden(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "iris")
     # before any training: the detection, its classes and why, also in the select's own words
@@ -117,8 +118,8 @@ def test_the_task_is_shown_on_load_and_can_be_overridden(guarded_page, app_serve
     assert page.input_value(tid("task-select")) == "multiclass" and page.input_value(tid("target-select")) == "CHAS"
 
 
-def test_layer_editor_up_to_ten_layers_of_512(guarded_page, app_server):
-    page = guarded_page
+def test_layer_editor_up_to_ten_layers_of_512(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "xor")
     for _ in range(9):
@@ -136,8 +137,8 @@ def test_layer_editor_up_to_ten_layers_of_512(guarded_page, app_server):
     assert any(n.startswith("W9 · WeightNode · 8×8") for n in nodes) and not any(n.startswith("W11 ") for n in nodes)
 
 
-def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server):
-    page = guarded_page
+def test_pause_resume_step_and_change_the_learning_rate(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "circles")
     page.fill(tid("epochs"), "100000")
@@ -176,8 +177,8 @@ def test_pause_resume_step_and_change_the_learning_rate(guarded_page, app_server
     assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 0
 
 
-def test_every_training_setting_reaches_the_engine(guarded_page, app_server):
-    page = guarded_page
+def test_every_training_setting_reaches_the_engine(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "iris")
     page.select_option(tid("activation-select"), "sigmoid")
@@ -200,8 +201,8 @@ def test_every_training_setting_reaches_the_engine(guarded_page, app_server):
     assert page.is_hidden(tid("error-message"))
 
 
-def test_the_loss_chart_is_drawn_by_the_vendored_library(guarded_page, app_server):
-    page = guarded_page
+def test_the_loss_chart_is_drawn_by_the_vendored_library(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     assert page.get_attribute('script[src*="uplot"]', "src") == "./static/vendor/uplot/uPlot.iife.min.js"
     choose_sample(page, "diabetes")
@@ -212,8 +213,8 @@ def test_the_loss_chart_is_drawn_by_the_vendored_library(guarded_page, app_serve
     assert "training loss" in legend and "validation loss" in legend
 
 
-def test_two_features_draw_the_decision_map_during_training(guarded_page, app_server):
-    page = guarded_page
+def test_two_features_draw_the_decision_map_during_training(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "xor")
     # count the neuron view's redraws, to see them happen while it trains
@@ -244,8 +245,8 @@ def test_two_features_draw_the_decision_map_during_training(guarded_page, app_se
     assert page.is_hidden(tid("boundary-view"))
 
 
-def test_network_view_and_gradient_check(guarded_page, app_server):
-    page = guarded_page
+def test_network_view_and_gradient_check(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     page.click(tid("gradcheck-button"))  # before any run: every node kind
     page.wait_for_function("() => document.querySelectorAll('[data-testid=gradcheck-table] tbody th').length === 4")
@@ -281,8 +282,8 @@ def test_network_view_and_gradient_check(guarded_page, app_server):
     assert errors and max(errors) < 1e-4
 
 
-def test_model_download_load_and_identical_predictions(guarded_page, app_server, tmp_path):
-    page = guarded_page
+def test_model_download_load_and_identical_predictions(warm_page, app_server, tmp_path):
+    page = warm_page
     open_app(page, app_server)
     assert load_file(page, write_csv(tmp_path / "houses.csv", n=60), target="price") == ""
     train_to_done(page, epochs=30)
@@ -335,8 +336,8 @@ def first_epoch_loss(page):
     return model["history"][0]["train_loss"]
 
 
-def test_shared_link_reproduces_the_run(guarded_page, app_server):
-    page = guarded_page
+def test_shared_link_reproduces_the_run(warm_page, app_server):
+    page = warm_page
     open_app(page, app_server)
     choose_sample(page, "spirals")
     page.fill(tid("seed"), "7")
@@ -357,16 +358,16 @@ def test_shared_link_reproduces_the_run(guarded_page, app_server):
     assert first_epoch_loss(page) == loss
 
 
-def test_user_file_never_goes_into_the_link(guarded_page, app_server, tmp_path):
-    page = guarded_page
+def test_user_file_never_goes_into_the_link(warm_page, app_server, tmp_path):
+    page = warm_page
     open_app(page, app_server)
     assert load_file(page, write_csv(tmp_path / "secret.csv", n=30)) == ""
     link = page.get_attribute(tid("share-link"), "href")
     assert "price" not in link and "secret" not in link and "sample=" not in link
 
 
-def test_markup_in_headers_and_cells_is_shown_as_text(guarded_page, app_server, tmp_path):
-    page = guarded_page
+def test_markup_in_headers_and_cells_is_shown_as_text(warm_page, app_server, tmp_path):
+    page = warm_page
     open_app(page, app_server)
     evil = tmp_path / "evil.csv"
     evil.write_text('"<img src=x onerror=alert(1)>",b,y\n"<b>bold</b>",1,2\n<i>x</i>,2,3\n' + "".join(f"a{i},{i},{i}\n" for i in range(20)))

@@ -1,14 +1,18 @@
 """Lessons in the page: each opens (by the Lessons select, or by its #lesson= link), trains to
 the outcome its text states, and so does its "Try this" variation. The outcome is read from
 what the page reported (the metrics it shows, the progress events' stop reason, val_loss and
-layer norms), measured as tests/run/test_lessons.py measures it in CPython."""
+layer norms), measured as tests/run/test_lessons.py measures it in CPython.
+
+The tests share one page: choosing a lesson sets every setting (the defaults under the lesson's)
+and loads its sample again, so a page that showed another lesson is a fresh page for it. A lesson
+opened by its link is a new load of that page."""
 
 
 import pytest
 
 from fcnn.run.lessons import load_lessons, unmet_expectations
-from page_support import (SAMPLES, click_marked, events, open_app, received_epochs, tid, wait_for_run_state,
-                          wait_loaded, wait_state)
+from page_support import (SAMPLES, click_marked, events, load_table, open_app, received_epochs, tid,
+                          wait_for_run_state, wait_loaded, wait_state)
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +51,27 @@ def layer_widths(page):
     return page.eval_on_selector_all(f'{tid("layer-editor")} input', "inputs => inputs.map((i) => Number(i.value))")
 
 
+def open_by_link(page, origin, link):
+    page.goto("about:blank")  # a new load of the page, not a change of the fragment of the one shown
+    open_app(page, origin, link)
+
+
+def open_by_select(page, origin, lesson):
+    """Chooses the lesson in the Lessons select and waits until its sample loaded (the page is
+    opened first when it is not, or when a run of a test before is still going on)."""
+    if not page.url.startswith(origin) or page.get_attribute(tid("status"), "data-state") not in ("ready", "done"):
+        open_by_link(page, origin, "/")
+    message = load_table(page, lambda: page.select_option(tid("lesson-select"), lesson["name"]), f"{lesson['sample']}.csv")
+    assert message == "", message
+
+
 @pytest.mark.parametrize("index", range(len(LESSONS)), ids=[lesson["name"] for lesson in LESSONS])
-def test_each_lesson_and_its_variation_train_in_the_page_to_their_stated_outcome(guarded_page, app_server, index):
-    page, lesson = guarded_page, LESSONS[index]
-    if index % 2:  # by its link
-        open_app(page, app_server, f"/#lesson={lesson['name']}")
-    else:  # by the select
-        open_app(page, app_server)
-        page.select_option(tid("lesson-select"), lesson["name"])
+def test_each_lesson_and_its_variation_train_in_the_page_to_their_stated_outcome(shared_page, app_server, index):
+    page, lesson = shared_page, LESSONS[index]
+    if index % 2:
+        open_by_link(page, app_server, f"/#lesson={lesson['name']}")
+    else:
+        open_by_select(page, app_server, lesson)
     wait_loaded(page, SAMPLES[lesson["sample"]])
     assert page.input_value(tid("lesson-select")) == lesson["name"]
     assert page.input_value(tid("sample-select")) == lesson["sample"]
@@ -74,9 +91,9 @@ def test_each_lesson_and_its_variation_train_in_the_page_to_their_stated_outcome
     assert not unmet_expectations(lesson["try"]["expect"], shown), shown
 
 
-def test_a_variation_link_opens_the_lesson_with_its_variation_on_the_controls(guarded_page, app_server):
-    page, lesson = guarded_page, LESSONS[0]
-    open_app(page, app_server, f"/#lesson={lesson['name']}&try=1")
+def test_a_variation_link_opens_the_lesson_with_its_variation_on_the_controls(shared_page, app_server):
+    page, lesson = shared_page, LESSONS[0]
+    open_by_link(page, app_server, f"/#lesson={lesson['name']}&try=1")
     wait_loaded(page, SAMPLES[lesson["sample"]])
     assert layer_widths(page) == lesson["try"]["settings"]["hidden_layers"]
     assert page.input_value(tid("early-stopping")) == str(lesson["try"]["settings"]["early_stopping"])

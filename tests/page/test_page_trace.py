@@ -169,7 +169,7 @@ def cpython_first_epoch_loss(csv_text, target, settings, traced_steps):
     assert json.loads(session.start(json.dumps(config)))["ok"]
     for _ in range(traced_steps):
         assert json.loads(session.trace_next_batch())["ok"] and json.loads(session.take_traced_step())["weights_match"]
-    return json.loads(session.train_for(60_000))["epochs"][0][1]
+    return json.loads(session.step())["epochs"][0][1]  # the rest of epoch 1, however many epochs the run has
 
 
 def check_gradient(page, phase, name):

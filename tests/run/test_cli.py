@@ -107,3 +107,10 @@ def test_cli_prints_progress_to_the_given_stream():
     out = io.StringIO()
     assert main(["train", str(BOSTON), "--target", "MEDV", "--epochs", "4", "--log-every", "2", "--patience", "0"], out=out) == 0
     assert re.findall(r"^epoch\s+(\d+)", out.getvalue(), re.M) == ["1", "2", "4"]
+
+
+def test_every_command_of_the_parser_has_a_handler():
+    from fcnn.cli import COMMANDS, build_parser
+
+    [commands] = [a for a in build_parser()._actions if a.dest == "command"]
+    assert set(commands.choices) == set(COMMANDS)

@@ -1,6 +1,7 @@
 """Every lesson, and the variation it suggests, trains in CPython to the outcome its text states."""
 
 import pathlib
+import re
 
 import pytest
 
@@ -48,12 +49,24 @@ def test_each_lesson_trains_to_its_stated_outcome(lesson, variation):
     assert not unmet_expectations(part["expect"], shown), shown
 
 
+def sentences(text):
+    """The text cut after each sentence's end (., ! or ? before a capital, a quote or a bracket)."""
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z\"(])", text.strip())
+
+
+def test_sentences_are_cut_at_sentence_ends_only():
+    assert sentences('One: two, 0.5 and 95 %. Press "Find" (or 0.003). "Quoted" next! Last?') == [
+        "One: two, 0.5 and 95 %.", 'Press "Find" (or 0.003).', '"Quoted" next!', "Last?"]
+
+
 def test_there_are_six_lessons_each_a_sample_settings_and_a_few_sentences():
     assert len(LESSONS) == 6
     for lesson in LESSONS:
-        for part in (lesson, lesson["try"]):
-            sentences = part["text"].count(". ") + part["text"].count(": ") + 1
-            assert 1 <= sentences <= 5 and len(part["text"]) < 400, part["text"]
+        # a lesson says what happens and what to watch (2 sentences or more); its variation what to change
+        for part, fewest in ((lesson, 2), (lesson["try"], 1)):
+            said = sentences(part["text"])
+            assert fewest <= len(said) <= 5 and len(part["text"]) < 400, said
+            assert all(s[0].isupper() or s[0] in '"(' for s in said) and said[-1][-1] in ".!?", said
             assert set(part["expect"]) <= set(EXPECTATIONS)
     assert facts()["lessons"] == LESSONS  # the page reads them from facts.json
 

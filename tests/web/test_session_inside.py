@@ -143,3 +143,20 @@ def test_a_big_networks_trace_answer_is_small_and_quick():
         assert json.loads(text)["ok"]
     assert len(text) < 1_000_000
     print(f"trace_next_batch 10×512, batch 32: best of 3 {min(timings) * 1000:.1f} ms, answer {len(text)} bytes")
+
+
+def test_the_traced_step_is_taken_without_computing_the_batch_again(monkeypatch):
+    s, plain = started(batch_size=16, optimizer="adam"), started(batch_size=16, optimizer="adam")
+    shown = call(s.trace_next_batch)
+    counted = {"calls": 0}
+    for kind in {type(node) for node in s.experiment.network.nodes}:
+        def counting(node, _forward=kind.forward):
+            counted["calls"] += 1
+            return _forward(node)
+        monkeypatch.setattr(kind, "forward", counting)
+    taken = call(s.take_traced_step)
+    assert taken["weights_match"] and counted["calls"] == 0
+    assert (taken["loss"], taken["loss_after"]) == (shown["loss"], shown["loss_after"])
+    plain.experiment.trainer.trace_next_batch()  # the step as computed when taken
+    assert counted["calls"] > 0
+    np.testing.assert_array_equal(s.experiment.network.parameters.values, plain.experiment.network.parameters.values)
