@@ -135,13 +135,19 @@ def test_a_peeked_step_taken_later_is_the_traced_step_bit_for_bit(optimizer, bef
 
 
 def count_forward_passes(network, monkeypatch):
-    """Counts every node's forward from now on: {'calls': n}."""
+    """Counts the batches computed from now on, {'calls': n}: every node's forward run one by one
+    (as the trace runs them), and every ``train_batch`` (which runs the bound methods it keeps)."""
     counted = {"calls": 0}
     for kind in {type(node) for node in network.nodes}:
         def counting(node, _forward=kind.forward):
             counted["calls"] += 1
             return _forward(node)
         monkeypatch.setattr(kind, "forward", counting)
+
+    def counting_batch(indexes, _train_batch=network.train_batch):
+        counted["calls"] += 1
+        return _train_batch(indexes)
+    monkeypatch.setattr(network, "train_batch", counting_batch)
     return counted
 
 
