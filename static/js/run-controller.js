@@ -175,11 +175,11 @@ async function trainSlices() {
     }
     takeEpochs(slice);
     drawOnFrame("timing", showTiming);
+    if (!more) return { ok: true, finished: Boolean(slice.finished) }; // the run's end draws the model views
     if (performance.now() - refreshedAt >= REDRAW_EVERY_MS && !modelViewsRefreshing()) {
       refreshedAt = performance.now();
       refreshModelViewsInBackground();
     }
-    if (!more) return { ok: true, finished: Boolean(slice.finished) };
   }
 }
 
