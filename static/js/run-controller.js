@@ -20,10 +20,10 @@ export { redrawModelViews };
 // another engine call waits for its turn (a view's refresh, the user's action), and grows toward
 // SLICE_MAX_MS while none does: fewer round trips to the worker.
 const SLICE_MS = 80;
-const SLICE_MAX_MS = 150;
-// Weights, the 2-D grid and the neuron maps travel from the worker at most this often while
-// training: drawing stays cheap.
-const REDRAW_EVERY_MS = 320;
+const SLICE_MAX_MS = 120;
+// Weights, the 2-D grid and the neuron maps travel from the worker once per this much training
+// (the slices' asked time: four slices of SLICE_MS, as before slices grew): drawing stays cheap.
+const REDRAW_EVERY_MS = 4 * SLICE_MS;
 
 function showProgress(epoch, loss) {
   $("epoch-counter").textContent = String(epoch);
@@ -161,7 +161,7 @@ async function trainSlices() {
   if (runState() !== "training" || stopWasAsked()) return { ok: true, finished: false };
   let sliceMs = SLICE_MS;
   let asked = askSlice(sliceMs);
-  let refreshedAt = performance.now();
+  let trainedMs = 0; // asked for since the model views were last refreshed
   for (;;) {
     const { slice, tookMs } = await asked;
     app.timing.elapsedMs += tookMs;
@@ -169,6 +169,7 @@ async function trainSlices() {
     if (slice.crashed) return { crashed: true }; // the crash handler (recovery.js) takes over
     if (!slice.ok) return slice;
     const more = goesOn(slice);
+    trainedMs += sliceMs;
     if (more) {
       sliceMs = app.engine.callsWaiting() ? SLICE_MS : Math.min(SLICE_MAX_MS, sliceMs * 1.5);
       asked = askSlice(sliceMs);
@@ -176,8 +177,8 @@ async function trainSlices() {
     takeEpochs(slice);
     drawOnFrame("timing", showTiming);
     if (!more) return { ok: true, finished: Boolean(slice.finished) }; // the run's end draws the model views
-    if (performance.now() - refreshedAt >= REDRAW_EVERY_MS && !modelViewsRefreshing()) {
-      refreshedAt = performance.now();
+    if (trainedMs >= REDRAW_EVERY_MS && !modelViewsRefreshing()) {
+      trainedMs = 0;
       refreshModelViewsInBackground();
     }
   }
@@ -226,14 +227,14 @@ async function holdTrainedModel() {
 
 async function finishRun(how) {
   updateControls();
-  await redrawModelViews();
-  const answer = await app.engine.results();
+  // asked for at once: the worker answers them in turn, without a round trip to the page between
+  const [, answer, model] = await Promise.all([redrawModelViews(), app.engine.results(), app.engine.modelJson()]);
   if (!answer.ok) {
     showError(answer.error);
     showStatus("error", "Could not compute the results. Ready to train again.");
     return;
   }
-  await holdTrainedModel();
+  if (model.ok) holdModel(model.text);
   results.showResults(answer);
   table.showPredictions(answer.rows, answer.target);
   const score = answer.task === "regression" ? `Test R² ${answer.r2.toFixed(4)}` : `Test accuracy ${answer.accuracy.toFixed(4)}`;
