@@ -10,7 +10,10 @@ import { drawBoundary } from "./views/boundary-heatmap.js";
 import * as network from "./views/network-view.js";
 import * as neuronMaps from "./views/neuron-maps.js";
 
+// the refresh in flight: {engine, done}. One asked of an engine since replaced (recovery.js) is
+// never waited for: a worker that stopped answering never settles its calls.
 let refreshing = null;
+const inFlight = () => (refreshing && refreshing.engine === app.engine ? refreshing : null);
 
 async function drawModelViews() {
   const view = await app.engine.networkView();
@@ -32,18 +35,19 @@ async function drawModelViews() {
 // Draws the views from the model as the engine holds it now: after a refresh in flight (which
 // may have asked before the last change), a fresh one.
 export async function redrawModelViews() {
-  while (refreshing) await refreshing.catch(() => {}); // its own caller hears of its failure
-  refreshing = drawModelViews();
+  while (inFlight()) await inFlight().done.catch(() => {}); // its own caller hears of its failure
+  const mine = { engine: app.engine, done: drawModelViews() };
+  refreshing = mine;
   try {
-    await refreshing;
+    await mine.done;
   } finally {
-    refreshing = null;
+    if (refreshing === mine) refreshing = null;
   }
 }
 
-export const modelViewsRefreshing = () => refreshing !== null;
+export const modelViewsRefreshing = () => inFlight() !== null;
 
 // A refresh nobody waits for; none when one is in flight already.
 export function refreshModelViewsInBackground() {
-  if (!refreshing) redrawModelViews();
+  if (!inFlight()) redrawModelViews();
 }

@@ -176,7 +176,7 @@ async function trainSlices() {
     }
     takeEpochs(slice);
     drawOnFrame("timing", showTiming);
-    if (!more) return { ok: true, finished: Boolean(slice.finished) }; // the run's end draws the model views
+    if (!more) return { ok: true, finished: Boolean(slice.finished) }; // its end (finishRun) draws the model views
     if (trainedMs >= REDRAW_EVERY_MS && !modelViewsRefreshing()) {
       trainedMs = 0;
       refreshModelViewsInBackground();
