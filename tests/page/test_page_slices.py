@@ -8,7 +8,7 @@ controller's transitions, each stamped with the page's clock.
 
 import pytest
 
-from page_support import choose_sample, click_marked, open_app, tid, wait_for_run_state
+from page_support import choose_sample, click_marked, open_app, tid, wait_for_run_state, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,7 @@ def test_the_model_views_refresh_while_the_next_slice_trains(tall_page):
     page.wait_for_function("() => window.__calls.filter((c) => c.name === 'grid').length >= 3")
     stopped = click_marked(page, "stop-button")
     wait_for_run_state(page, "done", after=stopped)
+    wait_state(page, "done")  # the run's end shown: its views, results and model asked for and answered
     start, end = training_window(page, states_before)
     slices = calls(page, "train_for")
     asked_while_training = [c for c in calls(page, *MODEL_VIEW_CALLS) if start <= c["start"] < end]
