@@ -93,6 +93,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     numpyVersion,
     // the user gave up on a call that does not answer: the engine counts as crashed
     abandon: (reason) => fail(new Error(reason)),
+    // how many calls wait for an answer now (the slice loop keeps slices short while others wait)
+    callsWaiting: () => inFlight,
     // data: CSV text (a fetched sample) or a file's bytes (Uint8Array); the engine decodes bytes
     loadCsv: (data, name) => call("load_csv", data, name),
     loadSample: (name, seed) => call("load_sample", name, seed),

@@ -2,22 +2,28 @@
 // its end. Its state lives in run-state.js, which announces every transition.
 import { $ } from "./dom.js";
 import { emitProgress } from "./events.js";
+import { drawNow, drawOnFrame, dropDrawing } from "./frame-draw.js";
 import { app, exampleRow, showError, showStatus, updateControls } from "./page.js";
 import { holdModel } from "./held.js";
+import { modelViewsRefreshing, redrawModelViews, refreshModelViewsInBackground } from "./model-views.js";
 import { askStop, runState, setRunState, stopWasAsked } from "./run-state.js";
 import { readConfig, shareHash, updateShareLink } from "./share-link.js";
-import { drawBoundary } from "./views/boundary-heatmap.js";
 import * as dataPanel from "./views/data-panel.js";
-import * as network from "./views/network-view.js";
 import * as neuronMaps from "./views/neuron-maps.js";
 import * as results from "./views/results-view.js";
 import * as table from "./views/table-view.js";
 import * as whatIf from "./views/what-if.js";
 
-// Training runs in slices this long, so Pause and Stop wait at most one slice.
+export { redrawModelViews };
+
+// Training runs in slices, so Pause and Stop wait at most one slice. A slice is this long when
+// another engine call waits for its turn (a view's refresh, the user's action), and grows toward
+// SLICE_MAX_MS while none does: fewer round trips to the worker.
 const SLICE_MS = 80;
-// Weights and the 2-D grid travel from the worker every this many slices: drawing stays cheap.
-const REDRAW_EVERY_SLICES = 4;
+const SLICE_MAX_MS = 120;
+// Weights, the 2-D grid and the neuron maps travel from the worker once per this much training
+// (the slices' asked time: four slices of SLICE_MS, as before slices grew): drawing stays cheap.
+const REDRAW_EVERY_MS = 4 * SLICE_MS;
 
 function showProgress(epoch, loss) {
   $("epoch-counter").textContent = String(epoch);
@@ -26,37 +32,28 @@ function showProgress(epoch, loss) {
 }
 
 function showTiming() {
+  if (!app.started) return; // drawn at a frame after the run was reset
   const seconds = app.timing.elapsedMs / 1000;
   $("elapsed").textContent = `${seconds.toFixed(1)} s`;
   $("samples-per-second").textContent =
     seconds > 0 ? `${Math.round((app.timing.epochs * app.started.n_train) / seconds)} samples/s` : "– samples/s";
 }
 
-// one progress report from the engine: announced, then drawn
+// one progress report from the engine: announced at once, drawn at the next animation frame
+// (a caller outside the slice loop draws it at once with drawNow)
 function takeEpochs(answer) {
   emitProgress(answer.epochs, answer.finished, answer.stop_reason, answer);
   if (!answer.epochs.length) return;
   const last = answer.epochs[answer.epochs.length - 1];
   app.timing.epochs += answer.epochs.length;
-  showProgress(last[0], last[1]);
+  drawOnFrame("progress", () => showProgress(last[0], last[1]));
   app.chart.append(answer.epochs);
 }
 
-export async function redrawModelViews() {
-  const view = await app.engine.networkView();
-  if (view.ok) {
-    network.showNodes(view.nodes);
-    network.showNeurons(view);
-  }
-  if (app.started) await neuronMaps.refreshNeuronMaps(app.engine, { training: runState() === "training" });
-  else neuronMaps.clearNeuronMaps("The neuron maps show a run trained on this page: press Train to see them.");
-  if (!app.started || app.started.features.length !== 2) return;
-  const grid = await app.engine.grid(40);
-  if (!grid.ok) return;
-  $("boundary-view").hidden = false;
-  drawBoundary($("boundary-canvas"), grid);
-  const colour = grid.task === "regression" ? "colour: predicted value (blue low, orange high)" : "colour: predicted class";
-  $("boundary-note").textContent = `${grid.features[0]} → across, ${grid.features[1]} ↑ up; ${colour}`;
+// what a run before drew at its last frame is no longer this run's
+function dropProgressDrawings() {
+  dropDrawing("progress");
+  dropDrawing("timing");
 }
 
 function showStarted(started) {
@@ -71,6 +68,7 @@ function showStarted(started) {
   dataPanel.showTask(started);
   results.clearResults();
   table.clearPredictions();
+  dropProgressDrawings();
   app.chart.reset();
   app.normsChart.reset();
   neuronMaps.clearNeuronMaps("Drawing the neuron maps…");
@@ -98,18 +96,20 @@ async function beginRun() {
     return false;
   }
   showStarted(started);
-  await redrawModelViews();
   return true;
 }
 
 export async function startRun() {
-  if (await beginRun()) await runSlices();
+  if (!(await beginRun())) return;
+  refreshModelViewsInBackground(); // the first slice does not wait for the untrained network's drawing
+  await runSlices();
 }
 
 // A run started and not trained (the trace's first mini-batch takes the initial weights):
 // paused at epoch 0, so Resume, Step and Train work as usual. Answers whether it started.
 export async function startRunWithoutTraining() {
   if (!(await beginRun())) return false;
+  await redrawModelViews();
   setRunState("paused");
   updateControls();
   showStatus("ready", "Paused at epoch 0, before any training. Ready to resume, step or stop.");
@@ -123,12 +123,14 @@ async function takeStepAnswer(answer) {
     showError(answer.error);
     if (answer.stop_reason === "diverged") {
       takeEpochs(answer);
+      drawNow();
       setRunState("done");
       await finishRun("Training stopped: the loss diverged after epoch");
     }
     return false;
   }
   takeEpochs(answer);
+  drawNow();
   return true;
 }
 
@@ -142,23 +144,44 @@ export async function showTracedStep(answer) {
   }
 }
 
+// One slice asked for: its answer, and how long it took from the page's side.
+async function askSlice(milliseconds) {
+  const begun = performance.now();
+  const slice = await app.engine.trainFor(milliseconds);
+  return { slice, tookMs: performance.now() - begun };
+}
+
+const goesOn = (slice) => !slice.finished && runState() === "training" && !stopWasAsked();
+
 // Trains slice after slice until the run finishes, fails, or the user pauses or stops it.
-// Answers the slice that failed, {crashed: true}, or {ok: true, finished} (finished, paused or stopped).
+// The next slice is asked for as soon as one answers, before this one's epochs are drawn:
+// the worker trains while the page draws. Answers the slice that failed, {crashed: true},
+// or {ok: true, finished} (finished, paused or stopped).
 async function trainSlices() {
-  let slices = 0;
-  while (runState() === "training" && !stopWasAsked()) {
-    const begun = performance.now();
-    const slice = await app.engine.trainFor(SLICE_MS);
-    app.timing.elapsedMs += performance.now() - begun;
-    neuronMaps.countTraining(performance.now() - begun);
+  if (runState() !== "training" || stopWasAsked()) return { ok: true, finished: false };
+  let sliceMs = SLICE_MS;
+  let asked = askSlice(sliceMs);
+  let trainedMs = 0; // asked for since the model views were last refreshed
+  for (;;) {
+    const { slice, tookMs } = await asked;
+    app.timing.elapsedMs += tookMs;
+    neuronMaps.countTraining(tookMs);
     if (slice.crashed) return { crashed: true }; // the crash handler (recovery.js) takes over
     if (!slice.ok) return slice;
+    const more = goesOn(slice);
+    trainedMs += sliceMs;
+    if (more) {
+      sliceMs = app.engine.callsWaiting() ? SLICE_MS : Math.min(SLICE_MAX_MS, sliceMs * 1.5);
+      asked = askSlice(sliceMs);
+    }
     takeEpochs(slice);
-    showTiming();
-    if (++slices % REDRAW_EVERY_SLICES === 0) await redrawModelViews();
-    if (slice.finished) return { ok: true, finished: true };
+    drawOnFrame("timing", showTiming);
+    if (!more) return { ok: true, finished: Boolean(slice.finished) }; // its end (finishRun) draws the model views
+    if (trainedMs >= REDRAW_EVERY_MS && !modelViewsRefreshing()) {
+      trainedMs = 0;
+      refreshModelViewsInBackground();
+    }
   }
-  return { ok: true, finished: false };
 }
 
 // The run's state is `training` (set by whoever started or resumed it).
@@ -166,6 +189,7 @@ async function runSlices() {
   updateControls();
   showStatus("training", `Training on ${app.started.n_train} rows (${app.started.n_test} held out for testing)…`);
   const outcome = await trainSlices();
+  drawNow(); // the last report is on screen before the page says how the run ended
   // the engine failed under the run (its state is no longer training or paused): recovery.js took over
   if (outcome.crashed || !["training", "paused"].includes(runState())) return;
   if (!outcome.ok) {
@@ -186,6 +210,7 @@ async function endWithFailure(failure) {
     // the engine kept the last finite epoch's weights: show its epochs and what they predict
     setRunState("done");
     takeEpochs(failure);
+    drawNow();
     await finishRun("Training stopped: the loss diverged after epoch");
     return;
   }
@@ -202,14 +227,14 @@ async function holdTrainedModel() {
 
 async function finishRun(how) {
   updateControls();
-  await redrawModelViews();
-  const answer = await app.engine.results();
+  // asked for at once: the worker answers them in turn, without a round trip to the page between
+  const [, answer, model] = await Promise.all([redrawModelViews(), app.engine.results(), app.engine.modelJson()]);
   if (!answer.ok) {
     showError(answer.error);
     showStatus("error", "Could not compute the results. Ready to train again.");
     return;
   }
-  await holdTrainedModel();
+  if (model.ok) holdModel(model.text);
   results.showResults(answer);
   table.showPredictions(answer.rows, answer.target);
   const score = answer.task === "regression" ? `Test R² ${answer.r2.toFixed(4)}` : `Test accuracy ${answer.accuracy.toFixed(4)}`;
@@ -267,6 +292,7 @@ export async function stopRun() {
 export function resetRun() {
   setRunState("idle");
   app.started = null;
+  dropProgressDrawings();
   app.chart.reset();
   app.normsChart.reset();
   neuronMaps.clearNeuronMaps();

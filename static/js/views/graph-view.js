@@ -4,8 +4,11 @@
 // {name}); the trace panel's fcnn:trace-step {name, phase} marks the node it is at.
 //
 // It draws only while on screen: a change while the panel is off screen is drawn when it
-// comes into view. After each drawing the container gets data-drawn (a counter) and
-// data-signature, and the page gets fcnn:graph-drawn {nodes, edges, source, signature}.
+// comes into view. While a run trains it asks the engine nothing unless its drawing is missing
+// or of other settings: the run's own graph (the same network) is asked for once, when the run
+// pauses or ends, so the view never takes the worker's time from training.
+// After each drawing the container gets data-drawn (a counter) and data-signature, and the
+// page gets fcnn:graph-drawn {nodes, edges, source, signature}.
 // Every name goes in through textContent: node names may come from the user's columns.
 import { sentence, svg } from "../dom.js";
 import { emit } from "../events.js";
@@ -18,6 +21,8 @@ const SOURCE_NOTES = {
   run: "The current run's network: the node objects the engine trains.",
   settings: "The network these settings build (drawn from the engine's nodes; Train starts it).",
 };
+
+const keyOf = (config) => JSON.stringify(GRAPH_SETTINGS.map((name) => config[name]));
 
 // FNV-1a of the nodes and edges drawn: equal graphs, equal signatures
 function signatureOf(view) {
@@ -85,7 +90,7 @@ class GraphView {
     this.docTitle = container.querySelector("[data-graph-doc-title]");
     this.doc = container.querySelector('[data-testid="graph-node-doc"]');
     Object.assign(this, { visible: false, dirty: false, timer: 0, busy: false, lastKey: null, drawn: 0 });
-    Object.assign(this, { view: null, current: null, chosen: null, runStarting: false });
+    Object.assign(this, { view: null, current: null, chosen: null, training: false, drawnKey: null });
   }
 
   groups() {
@@ -167,24 +172,30 @@ class GraphView {
     if (this.busy || !engine) return; // a drawing in progress looks again when it ends
     this.busy = true;
     this.dirty = false;
+    const config = this.readConfig();
     try {
-      await this.show(await engine.graphView(this.readConfig()));
+      await this.show(await engine.graphView(config));
+      if (this.container.dataset.state === "drawn") this.drawnKey = keyOf(config);
     } finally {
       this.busy = false;
       if (this.dirty) this.schedule();
     }
   }
 
+  // a run trains and the drawing shows its settings' network: the run's own waits for its end
+  waitsForRun() {
+    return this.training && this.container.dataset.state === "drawn" && this.drawnKey === this.lastKey;
+  }
+
   schedule() {
-    if (!this.visible) return;
+    if (!this.visible || this.waitsForRun()) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.refresh(), DEBOUNCE_MS);
   }
 
   // A change of the settings the graph depends on; with force (new data, a new run) any call.
   request({ force = false } = {}) {
-    const config = this.readConfig();
-    const key = JSON.stringify(GRAPH_SETTINGS.map((name) => config[name]));
+    const key = keyOf(this.readConfig());
     if (!force && key === this.lastKey) return;
     this.lastKey = key;
     this.dirty = true;
@@ -205,13 +216,11 @@ class GraphView {
       this.choose(group.dataset.node);
     });
     document.addEventListener("fcnn:trace-step", (event) => this.markCurrent(event.detail?.name ?? null, event.detail?.phase ?? null));
-    // a new run (not a resume): its network is drawn once the engine has built it, at its first report
+    // a new run (not a resume): its network is drawn once it pauses or ends (waitsForRun)
     document.addEventListener("fcnn:run-state", ({ detail }) => {
-      if (detail.state === "training" && detail.previous !== "paused") this.runStarting = true;
-    });
-    document.addEventListener("fcnn:progress", () => {
-      if (this.runStarting) this.request({ force: true });
-      this.runStarting = false;
+      this.training = detail.state === "training";
+      if (this.training && detail.previous !== "paused") this.request({ force: true });
+      else if (detail.previous === "training" && this.dirty) this.schedule();
     });
     new IntersectionObserver((entries) => {
       this.visible = entries.some((entry) => entry.isIntersecting);

@@ -1,6 +1,8 @@
 // The live loss chart (uPlot, vendored): training and validation loss by epoch.
+// New epochs are kept at once and drawn at the next animation frame (frame-draw.js).
 import { formatNumber } from "../dom.js";
 import { emit } from "../events.js";
+import { drawOnFrame, dropDrawing } from "../frame-draw.js";
 
 export function createLossChart(container) {
   const epochs = [];
@@ -42,11 +44,15 @@ export function createLossChart(container) {
     container.setAttribute("aria-label", text);
   };
   describe();
+  const draw = () => {
+    plot.setData([epochs, train, validation]);
+    describe();
+  };
   return {
     reset() {
+      dropDrawing("loss-chart");
       epochs.length = train.length = validation.length = 0;
-      plot.setData([epochs, train, validation]);
-      describe();
+      draw();
     },
     append(points) {
       for (const [epoch, loss, val] of points) {
@@ -54,8 +60,7 @@ export function createLossChart(container) {
         train.push(loss);
         validation.push(val);
       }
-      plot.setData([epochs, train, validation]);
-      describe();
+      drawOnFrame("loss-chart", draw);
     },
     points: () => epochs.length,
   };

@@ -15,10 +15,14 @@ export function showPlannedGraph(hiddenLayers, activation, task) {
 }
 
 export function showNodes(nodes) {
-  $("node-list").replaceChildren(
-    ...nodes.map((n) => el("li", `${n.name} · ${n.kind}${n.shape.length ? " · " + n.shape.join("×") : ""}`, { "data-testid": "graph-node" })),
-  );
-  $("graph-line").textContent = "graph in topological order: " + nodes.map((n) => `${n.name} (${n.kind})`).join(" → ");
+  const items = nodes.map((n) => `${n.name} · ${n.kind}${n.shape.length ? " · " + n.shape.join("×") : ""}`);
+  const line = "graph in topological order: " + nodes.map((n) => `${n.name} (${n.kind})`).join(" → ");
+  const list = $("node-list");
+  // a training run's nodes stay the same from one refresh to the next: the page is left as it is
+  const shown = [...list.children].map((item) => item.textContent);
+  if ($("graph-line").textContent === line && shown.join("\n") === items.join("\n")) return;
+  list.replaceChildren(...items.map((text) => el("li", text, { "data-testid": "graph-node" })));
+  $("graph-line").textContent = line;
 }
 
 export function showNeurons(view) {

@@ -7,6 +7,8 @@
 // once per REFRESH_COST_SHARE of the training time (a call that took 20 ms waits for
 // 20 / share ms of training), so they never slow training by more than a few per cent.
 // Painting waits for the next animation frame; answers arriving before it replace each other.
+// Maps of the same layers and units as those drawn are painted again in their canvases: the
+// page's layout is left as it is while a run trains.
 import { $, el, formatNumber } from "../dom.js";
 
 const MAP_CELLS = 24; // the grid asked for: 24×24 outputs a unit
@@ -29,6 +31,7 @@ const state = {
   trainedSinceMs: Infinity, // training time since the last refresh
   frame: 0,
   pending: null,
+  drawnShape: null, // the kind, grid and units drawn: an answer of the same shape repaints in place
 };
 
 // When the maps scroll into view after a refresh was skipped, they catch up at once.
@@ -50,6 +53,7 @@ export function clearNeuronMaps(text = "Train a network with hidden layers to se
   state.engine = null;
   state.stale = false;
   state.pending = null;
+  state.drawnShape = null;
   const container = $("neuron-maps");
   container.replaceChildren();
   delete container.dataset.epoch;
@@ -96,10 +100,31 @@ function paintPending() {
   state.pending = null;
   if (!answer || !state.engine) return;
   const container = $("neuron-maps");
-  container.replaceChildren(...answer.layers.map((layer) => layerRow(answer, layer)));
+  const shape = shapeOf(answer);
+  if (shape === state.drawnShape) repaint(container, answer);
+  else container.replaceChildren(...answer.layers.map((layer) => layerRow(answer, layer)));
+  state.drawnShape = shape;
   $("neuron-maps-note").textContent = describe(answer);
   container.dataset.kind = answer.kind;
   container.dataset.epoch = String(answer.epoch); // set last: the maps of this epoch are drawn
+}
+
+const shapeOf = (answer) =>
+  JSON.stringify([answer.kind, answer.size, answer.layers.map((l) => [l.layer, l.units, l.maps.map((m) => m.unit)])]);
+
+// the maps drawn have this answer's shape: each canvas painted again, each range caption rewritten
+function repaint(container, answer) {
+  const canvases = container.querySelectorAll('canvas[data-testid="neuron-map"]');
+  let at = 0;
+  for (const layer of answer.layers) {
+    const paint = answer.kind === "grid" ? gridPainter(answer, layer) : histogramPainter;
+    for (const map of layer.maps) {
+      const canvas = canvases[at++];
+      const extra = paint(canvas, map);
+      const range = canvas.nextElementSibling?.querySelector(".neuron-range");
+      if (range) range.textContent = extra;
+    }
+  }
 }
 
 function describe(answer) {
@@ -161,8 +186,14 @@ function colourOf(t) {
   return [255 + (r - 255) * k, 255 + (g - 255) * k, 255 + (b - 255) * k];
 }
 
+// a canvas keeps its size when repainted: setting it, even to the same value, clears and reallocates it
+function sizeCanvas(canvas, width, height) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+}
+
 function paintGrid(canvas, size, values, scale) {
-  canvas.width = canvas.height = size;
+  sizeCanvas(canvas, size, size);
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(size, size);
   for (let r = 0; r < size; r++) {
@@ -179,9 +210,9 @@ function paintGrid(canvas, size, values, scale) {
 }
 
 function histogramPainter(canvas, map) {
-  canvas.width = HISTOGRAM_WIDTH;
-  canvas.height = HISTOGRAM_HEIGHT;
+  sizeCanvas(canvas, HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT);
   const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, HISTOGRAM_WIDTH, HISTOGRAM_HEIGHT);
   const tallest = Math.max(1, ...map.counts);
   const bar = HISTOGRAM_WIDTH / map.counts.length;
   ctx.fillStyle = "#1f77b4";

@@ -5,8 +5,11 @@
 // Fed by the page's fcnn:progress events (their `layer_norms`, as the engine reported them);
 // it starts afresh when a run starts (reset). A norm that is not finite, or zero (no log), is a gap.
 // Validation accuracy per epoch, when the engine reports it, is written under the chart.
+// Reports are kept as they come and drawn once an animation frame: a redraw costs more as the
+// epochs grow, and must not slow the run.
 import { formatNumber } from "../dom.js";
 import { emit } from "../events.js";
+import { drawOnFrame, dropDrawing } from "../frame-draw.js";
 
 const HEIGHT = 240;
 
@@ -53,44 +56,54 @@ export function createNormsChart(container, accuracyLine) {
   const width = () => Math.max(260, Math.min(container.clientWidth - 8, 900));
   const label = container.getAttribute("aria-label");
   let plot = null;
+  let plotted = null; // the data the plot was built on: new data (a run, a new layer count) builds it afresh
   let data = [[]];
-  const build = (layers) => {
+  let accuracy = null;
+  const build = () => {
     plot?.destroy();
-    data = Array.from({ length: 1 + 2 * layers }, () => []);
     const options = {
       width: width(), height: HEIGHT, scales: { x: { time: false }, y: { distr: 3 } }, legend: { live: false },
       axes: [{ label: "epoch" }, { label: "norm (log scale)", values: (u, ticks) => ticks.map(tickText) }],
-      series: seriesFor(layers),
+      series: seriesFor((data.length - 1) / 2),
     };
     plot = window.fcnnNormsChart = new window.uPlot(options, data, container); // the hook: tests, the console
+    plotted = data;
   };
   // the chart follows its panel, as the loss chart does, and says when a new size was drawn
   new ResizeObserver(() => {
     if (plot && plot.width !== width()) plot.setSize({ width: width(), height: HEIGHT });
     requestAnimationFrame(() => emit("fcnn:charts-settled"));
   }).observe(container);
+  // drawn at the next animation frame, however many reports came since (frame-draw.js)
+  const draw = () => {
+    if (data[0].length && plotted !== data) build();
+    else if (plot) plot.setData(data);
+    describe(container, label, data);
+    showAccuracy(accuracyLine, accuracy);
+  };
   const append = (records) => {
     for (const [epoch, weights, gradients] of records) {
-      if (!plot || data.length !== 1 + 2 * weights.length) build(weights.length);
+      if (data.length !== 1 + 2 * weights.length) data = Array.from({ length: 1 + 2 * weights.length }, () => []);
       data[0].push(epoch);
       weights.forEach((w, i) => {
         data[1 + 2 * i].push(onLogScale(w));
         data[2 + 2 * i].push(onLogScale(gradients[i]));
       });
     }
-    plot.setData(data);
-    describe(container, label, data);
   };
   document.addEventListener("fcnn:progress", (e) => {
     if (e.detail.layer_norms?.length) append(e.detail.layer_norms);
-    showAccuracy(accuracyLine, e.detail.val_accuracy);
+    if (e.detail.val_accuracy?.length) accuracy = e.detail.val_accuracy;
+    drawOnFrame("norms-chart", draw);
   });
   describe(container, label, data);
   return {
     reset() {
+      dropDrawing("norms-chart");
       plot?.destroy();
-      plot = window.fcnnNormsChart = null;
+      plot = window.fcnnNormsChart = plotted = null;
       data = [[]];
+      accuracy = null;
       container.replaceChildren();
       accuracyLine.textContent = "";
       describe(container, label, data);

@@ -1,0 +1,53 @@
+// The views drawn from the model's weights: the network view (its neurons and the graph line),
+// the neuron maps and, with two features, the 2-D decision map. Each refresh asks the engine
+// for them in turn; one refresh is in flight at a time. While a run trains the slice loop
+// starts refreshes without waiting for them (refreshModelViewsInBackground), so drawing never
+// delays the next slice; a run's end, a step or a model loaded wait for theirs (redrawModelViews).
+import { $ } from "./dom.js";
+import { app } from "./page.js";
+import { runState } from "./run-state.js";
+import { drawBoundary } from "./views/boundary-heatmap.js";
+import * as network from "./views/network-view.js";
+import * as neuronMaps from "./views/neuron-maps.js";
+
+// the refresh in flight: {engine, done}. One asked of an engine since replaced (recovery.js) is
+// never waited for: a worker that stopped answering never settles its calls.
+let refreshing = null;
+const inFlight = () => (refreshing && refreshing.engine === app.engine ? refreshing : null);
+
+async function drawModelViews() {
+  const view = await app.engine.networkView();
+  if (view.ok) {
+    network.showNodes(view.nodes);
+    network.showNeurons(view);
+  }
+  if (app.started) await neuronMaps.refreshNeuronMaps(app.engine, { training: runState() === "training" });
+  else neuronMaps.clearNeuronMaps("The neuron maps show a run trained on this page: press Train to see them.");
+  if (!app.started || app.started.features.length !== 2) return;
+  const grid = await app.engine.grid(40);
+  if (!grid.ok) return;
+  $("boundary-view").hidden = false;
+  drawBoundary($("boundary-canvas"), grid);
+  const colour = grid.task === "regression" ? "colour: predicted value (blue low, orange high)" : "colour: predicted class";
+  $("boundary-note").textContent = `${grid.features[0]} → across, ${grid.features[1]} ↑ up; ${colour}`;
+}
+
+// Draws the views from the model as the engine holds it now: after a refresh in flight (which
+// may have asked before the last change), a fresh one.
+export async function redrawModelViews() {
+  while (inFlight()) await inFlight().done.catch(() => {}); // its own caller hears of its failure
+  const mine = { engine: app.engine, done: drawModelViews() };
+  refreshing = mine;
+  try {
+    await mine.done;
+  } finally {
+    if (refreshing === mine) refreshing = null;
+  }
+}
+
+export const modelViewsRefreshing = () => inFlight() !== null;
+
+// A refresh nobody waits for; none when one is in flight already.
+export function refreshModelViewsInBackground() {
+  if (!inFlight()) redrawModelViews();
+}
