@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_support import (SEED_SETTINGS, THROUGHPUT_SETTINGS, long_tasks_within, machine,  # noqa: E402
                            medians_and_ratios, set_layers, settings_mismatches, time_breakdown, write_csv)
 from page_support import (CHROMIUM, CHROMIUM_ARGS, choose_sample, install_event_recorder, load_file,  # noqa: E402
-                          open_app, received_epochs, start_server, tid, wait_for_run_state, wait_state)
+                          open_app, received_epochs, start_server, tid, wait_state)
 
 SLICE_MS = 80  # the page's slice (static/js/run-controller.js SLICE_MS): CPython trains in the same slices
 
@@ -113,11 +113,27 @@ def configure(page, settings):
         page.dispatch_event(tid(testid), "change")
 
 
+# Resolves with the state that ended the run begun after event `after`. It waits on the page's
+# event, not by polling: Playwright's waits poll once an animation frame, so the page would draw a
+# frame every 16 ms it would not draw by itself, counted as the page's own work.
+RUN_END_JS = """(after) => new Promise((resolve) => {
+    const ends = (d) => d.state === 'done' || d.state === 'failed';
+    const seen = window.__fcnnEvents.find((e) => e.seq > after && e.name === 'fcnn:run-state' && ends(e.detail));
+    if (seen) { resolve(seen.detail.state); return; }
+    const listener = (e) => {
+        if (!ends(e.detail)) return;
+        document.removeEventListener('fcnn:run-state', listener);
+        resolve(e.detail.state);
+    };
+    document.addEventListener('fcnn:run-state', listener);
+})"""
+
+
 def run_in_page(page):
     """One run from Train to done: its time, breakdown, long tasks, last loss and the engine's config."""
     page.wait_for_selector(tid("train-button") + ":enabled")
     pressed = page.evaluate(PRESS_TRAIN_JS)
-    state = wait_for_run_state(page, "done", "failed", after=pressed["seq"], timeout=900_000)
+    state = page.evaluate(RUN_END_JS, pressed["seq"])
     wait_state(page, "done", "error", timeout=900_000)  # the run's end is drawn: the next run starts clean
     if state != "done":
         raise SystemExit(f"the page's run failed: {page.text_content(tid('error-message'))}")
