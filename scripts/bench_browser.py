@@ -263,7 +263,7 @@ def print_breakdown(title, page_runs):
     """A small table: one column per page run, the parts adding up to the total."""
     print(f"3. Where the page's time went, {title} (ms; the parts add up to the total)")
     rows = [("total (Train → done)", "total_ms"), ("engine (Python in train_for)", "engine_ms"),
-            ("round trips (train_for − engine)", "round_trips_ms"), ("page between slices (drawing, JS)", "between_slices_ms"),
+            ("round trips (train_for − engine; incl. waits behind other calls)", "round_trips_ms"), ("page between slices (drawing, JS)", "between_slices_ms"),
             ("page before 1st / after last slice", "outside_slices_ms")]
     runs = [r["breakdown"] for r in page_runs]
     print(f"  {'':<38}" + "".join(f"{'run ' + str(k + 1):>16}" for k in range(len(runs))))
@@ -272,7 +272,7 @@ def print_breakdown(title, page_runs):
     names = sorted({name for b in runs for name in b["other_calls"]})
     for name in names:
         cells = [b["other_calls"].get(name, {"count": 0, "ms": 0.0}) for b in runs]
-        print(f"  {'call ' + name:<38}" + "".join(f"{c['ms']:10.0f} ({c['count']:>3})" for c in cells))
+        print(f"  {'call ' + name + ' (outside slices)':<38}" + "".join(f"{c['ms']:10.0f} ({c['count']:>3})" for c in cells))
     print(f"  {'slices (train_for calls)':<38}" + "".join(f"{b['slices']:16d}" for b in runs))
     print(f"  {'main-thread long tasks: count, max':<38}" + "".join(
         f"{r['long_tasks']['count']:8d}, {r['long_tasks']['max_ms']:5.0f}ms" for r in page_runs))

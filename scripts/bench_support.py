@@ -144,18 +144,21 @@ def time_breakdown(measures, answers, begun, ended, slice_call="train_for"):
     - between_slices: the page's own work (drawing, JS) between one slice's answer and the next
       slice's call, without the other engine calls made there;
     - outside_slices: the page's own work before the first slice (after Train) and after the last;
-    - other_calls: the other engine calls started in the window, by name: count and total ms.
+    - other_calls: the other engine calls started in the window, by name: count, and the ms of
+      their round trips that fell outside every slice call (the page's views ask while a slice
+      trains; the worker answers one call at a time, so the part under a slice is waiting, and what
+      such a call costs the worker shows in the next slice's round trip).
 
     measures: (name, start, duration) of the page's `fcnn <call>` user-timing entries."""
     window = [(n, s, d) for n, s, d in measures if begun <= s <= ended]
     slices = sorted((s, d) for n, s, d in window if n == slice_call)
-    others = [(n, s, d) for n, s, d in window if n != slice_call]
+    others = [(n, _after_slice(s, slices), d - _overlap(s, d, slices)) for n, s, d in window if n != slice_call]
     engine = [e or 0.0 for e in engine_ms_per_call(slices, answers)]
     gaps = [(a + da, b) for (a, da), (b, _) in zip(slices, slices[1:])]
     other_calls = {}
-    for name, _, duration in others:
+    for name, _, outside_slices in others:
         count, total = other_calls.get(name, (0, 0.0))
-        other_calls[name] = (count + 1, total + duration)
+        other_calls[name] = (count + 1, total + outside_slices)
     in_gaps = sum(d for _, s, d in others if _inside(s, d, gaps))
     between = sum(b - a for a, b in gaps) - in_gaps
     total = ended - begun
@@ -168,6 +171,17 @@ def time_breakdown(measures, answers, begun, ended, slice_call="train_for"):
         "other_calls": {name: {"count": c, "ms": ms} for name, (c, ms) in sorted(other_calls.items())},
         "first_slice_at_ms": slices[0][0] - begun if slices else None,
     }
+
+
+def _after_slice(start, slices):
+    """Where a call begun at ``start`` leaves the slice call it began under (``start`` if none)."""
+    return max([start] + [s + d for s, d in slices if s <= start < s + d])
+
+
+def _overlap(start, duration, intervals):
+    """How much of [start, start + duration] the (start, duration) intervals cover (they do not overlap)."""
+    end = start + duration
+    return sum(max(0.0, min(end, s + d) - max(start, s)) for s, d in intervals)
 
 
 def long_tasks_within(tasks, begun, ended):

@@ -71,3 +71,14 @@ def test_the_throughput_csv_is_seeded(tmp_path):
     assert first == write_csv(tmp_path / "b.csv", rows=50, columns=5, seed=3).read_text()
     table = read_csv_text(first)
     assert table.columns == ["x1", "x2", "x3", "x4", "target"] and table.n_rows == 50
+
+
+def test_a_call_made_while_a_slice_trains_counts_only_its_time_after_that_slice():
+    # slices 100-120 and 130-150; a view's call asked at 110 is answered at 125: 5 ms after its slice
+    measures = [("train_for", 100.0, 20.0), ("network_view", 110.0, 15.0), ("train_for", 130.0, 20.0)]
+    answers = [(120.0, 15.0), (150.0, 15.0)]  # (read at, engine_ms)
+    parts = time_breakdown(measures, answers, begun=100.0, ended=150.0)
+    assert parts["other_calls"] == {"network_view": {"count": 1, "ms": 5.0}}
+    assert parts["between_slices_ms"] == 5.0  # the gap 120-130 less the call's 5 ms in it
+    assert parts["outside_slices_ms"] == 0.0
+    assert parts["engine_ms"] + parts["round_trips_ms"] + parts["between_slices_ms"] + 5.0 == 50.0
