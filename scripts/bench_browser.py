@@ -263,7 +263,8 @@ def print_breakdown(title, page_runs):
     """A small table: one column per page run, the parts adding up to the total."""
     print(f"3. Where the page's time went, {title} (ms; the parts add up to the total)")
     rows = [("total (Train → done)", "total_ms"), ("engine (Python in train_for)", "engine_ms"),
-            ("round trips (train_for − engine; incl. waits behind other calls)", "round_trips_ms"), ("page between slices (drawing, JS)", "between_slices_ms"),
+            ("round trips and waits in the worker", "round_trips_ms"),
+            ("page between slices (drawing, JS)", "between_slices_ms"),
             ("page before 1st / after last slice", "outside_slices_ms")]
     runs = [r["breakdown"] for r in page_runs]
     print(f"  {'':<38}" + "".join(f"{'run ' + str(k + 1):>16}" for k in range(len(runs))))
