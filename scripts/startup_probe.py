@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from site_support import StaticServer  # noqa: E402
 
 READY_PROBE = """
 (() => {
@@ -65,27 +65,13 @@ KEY_FILES = (
 LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+)')
 
 
-class ServerLog:
+class ServerLog(StaticServer):
     """`python -m http.server` on 127.0.0.1 serving one folder, its request log kept."""
 
     def __init__(self, directory: Path, port: int, log_path: Path):
-        self.origin = f"http://127.0.0.1:{port}"
         self.log_path = log_path
         self.log = open(log_path, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)],
-            stdout=subprocess.DEVNULL, stderr=self.log,
-        )
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(self.origin + "/", timeout=2):
-                    break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"python -m http.server did not start on port {port}")
-                time.sleep(0.05)
+        super().__init__(directory, port, log=self.log)
 
     def mark(self) -> int:
         """The log's length now: `sent_since` counts what was sent after it."""
@@ -103,12 +89,7 @@ class ServerLog:
         return sent
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        super().stop()
         self.log.close()
 
 

@@ -24,14 +24,15 @@ def free_port() -> int:
 class StaticServer:
     """`python -m http.server` serving one folder on 127.0.0.1: no special headers."""
 
-    def __init__(self, directory: Path | str, port: int | None = None):
+    def __init__(self, directory: Path | str, port: int | None = None, log=None):
+        """``log``: an open file that keeps the server's request log (its stderr), or None."""
         self.directory = Path(directory)
         self.port = port or free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1", "--directory", str(self.directory)],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log or subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 15
         while True:
