@@ -37,15 +37,20 @@ SIZES = {
 }
 
 
-def train_spirals(page, origin):
+def open_two_tanh_layers(page, origin, sample, units, learning_rate):
+    """The app on ``sample`` with two hidden tanh layers of ``units`` at ``learning_rate``."""
     install_event_recorder(page)  # train_to_done waits for the run's own end
     open_app(page, origin)
-    choose_sample(page, "spirals")
+    choose_sample(page, sample)
     page.click(tid("add-layer"))
-    page.fill(tid("hidden-units"), "16")
-    page.fill(tid("hidden-units-2"), "16")
+    page.fill(tid("hidden-units"), str(units))
+    page.fill(tid("hidden-units-2"), str(units))
     page.select_option(tid("activation-select"), "tanh")
-    page.fill(tid("learning-rate"), "0.01")
+    page.fill(tid("learning-rate"), str(learning_rate))
+
+
+def train_spirals(page, origin):
+    open_two_tanh_layers(page, origin, "spirals", 16, 0.01)
     train_to_done(page, epochs=300, timeout=180_000)
     page.click(tid("gradcheck-button"))
     page.wait_for_selector(f'{tid("gradcheck-table")} tbody tr')
@@ -82,14 +87,7 @@ def inside_views(browser, origin, out):
     the graph and a trace."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(120_000)
-    install_event_recorder(page)
-    open_app(page, origin)
-    choose_sample(page, "circles")
-    page.click(tid("add-layer"))
-    page.fill(tid("hidden-units"), "6")
-    page.fill(tid("hidden-units-2"), "6")
-    page.select_option(tid("activation-select"), "tanh")
-    page.fill(tid("learning-rate"), "0.03")
+    open_two_tanh_layers(page, origin, "circles", 6, 0.03)
     page.click(tid("lr-find-button"))  # on the fresh network, before training: the curve that tells most
     page.wait_for_selector(f'{tid("lr-chart")}[data-drawn="true"]')
     shoot(page, "lr-result", "lr-finder", out)

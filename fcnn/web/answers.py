@@ -79,10 +79,18 @@ def progress_answer(trainer, records):
 def settings_from_json(config_json):
     """The page's settings (the JSON object Train sends) as a TrainingConfig; a clear refusal
     when they are not a JSON object (the page sent something it never sends: reload it)."""
-    try:
-        fields = json.loads(config_json)
-    except (json.JSONDecodeError, TypeError):
-        raise FcnnError("the settings could not be read; reload the page") from None
-    if not isinstance(fields, dict):
-        raise FcnnError("the settings are not a JSON object; reload the page")
+    fields = json_object(config_json, unreadable="the settings could not be read; reload the page",
+                         not_object="the settings are not a JSON object; reload the page")
     return TrainingConfig.from_dict(fields)
+
+
+def json_object(text, unreadable, not_object):
+    """The JSON object the page sent as ``text``; FcnnError(unreadable) when it is not JSON,
+    FcnnError(not_object) when it is JSON but not an object."""
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, TypeError):
+        raise FcnnError(unreadable) from None
+    if not isinstance(value, dict):
+        raise FcnnError(not_object)
+    return value

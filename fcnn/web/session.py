@@ -10,13 +10,12 @@ answers about the inside of a run (trace, graph, maps, range test) are in inside
 from __future__ import annotations
 
 import gc
-import json
 import time
 
 import numpy as np
 
 from . import views
-from .answers import json_answer, progress_answer, settings_from_json
+from .answers import json_answer, json_object, progress_answer, settings_from_json
 from .graph_view import GraphPlanner
 from .inside import RunInsideViews
 from .memory import OUT_OF_MEMORY, check_memory
@@ -205,12 +204,8 @@ class Session(RunInsideViews):
     def predict_row(self, values_json):
         """One prediction from a JSON object {feature: value} (the "what if" form)."""
         model = self._model()
-        try:
-            values = json.loads(values_json)
-        except (json.JSONDecodeError, TypeError):
-            raise FcnnError("the what-if values could not be read; fill in the form again") from None
-        if not isinstance(values, dict):
-            raise FcnnError("the what-if values must be a JSON object of feature: value")
+        values = json_object(values_json, unreadable="the what-if values could not be read; fill in the form again",
+                             not_object="the what-if values must be a JSON object of feature: value")
         row = {c: str(values.get(c, "")) for c in model.feature_columns}
         predicted = model.predict([row])
         output = model.predict_output([row])
