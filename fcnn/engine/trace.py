@@ -140,14 +140,6 @@ def _checked_batch(network, x_batch, y_batch):
     return x, y
 
 
-def _sent_gradients(network):
-    """{(node, inbound): a copy of dLoss/d(inbound's value) as ``node`` sent it back}."""
-    return {
-        (node, inbound): _copy(node.gradients[inbound])
-        for node in network.nodes for inbound in node.inbound_nodes if inbound in node.gradients
-    }
-
-
 def _sum_over_paths(gradients):
     """The chain rule's sum of what the outbound nodes sent back, added in their order
     as ``BaseNode.upstream_gradient`` adds them; None when none sent anything."""
@@ -161,21 +153,142 @@ def _sum_over_paths(gradients):
     return total
 
 
-def _node_records(network):
-    """A NodeTrace per node, read after the forward and backward passes. What one
-    node sent is what another received: both records hold the same copy."""
-    sent = _sent_gradients(network)
-    records = []
-    for node in network.nodes:
-        received = {out.name: sent[out, node] for out in node.outbound_nodes if (out, node) in sent}
-        records.append(NodeTrace(
-            name=node.name, kind=type(node).__name__, inbound=[i.name for i in node.inbound_nodes],
-            value=_copy(node.value),
-            gradients={i.name: sent[node, i] for i in node.inbound_nodes if (node, i) in sent},
-            received=received,
-            gradient=1.0 if node is network.loss else _sum_over_paths(list(received.values())),  # dL/dL = 1
-        ))
-    return records
+class BatchTracer:
+    """One mini-batch traced a piece at a time, so that a caller can show the first nodes
+    while the rest is computed (the page answers each call within a time budget).
+
+    ``advance()`` runs the next piece and answers ``(phase, what it completed)``:
+      - ("forward", NodeTrace): a node's forward, nodes in topological order, its value recorded;
+      - ("backward", NodeTrace): a node's backward, in reverse order, with what it received
+        and what it sent back;
+      - ("step", BatchTrace): the optimizer's step (undone when ``take_step`` is False),
+        without ``loss_after``;
+      - ("loss_after", BatchTrace): the batch's loss with the stepped weights; ``result`` is then set.
+    The node calls are those ``Network.train_batch`` makes, in its order (``compile_passes``);
+    inputs and weights compute nothing, so their pieces only record. Between pieces the
+    network holds this trace's values and gradients, and its own weights: when something
+    else ran it meanwhile (a prediction, a gradient check), ``replay()`` puts the nodes back.
+    """
+
+    def __init__(self, network, optimizer, x_batch, y_batch, take_step=True):
+        if optimizer.parameters is not network.parameters:
+            raise ConfigError("the optimizer updates another network's parameters; give the optimizer made "
+                              "for this network (make_optimizer(name, network.parameters, …))")
+        self.network, self.optimizer, self.take_step = network, optimizer, take_step
+        self.x, self.y = _checked_batch(network, x_batch, y_batch)
+        self.before = network.parameters.snapshot()  # one flat copy; the weights' records are views of it
+        weights = network.parameters.named(self.before)
+        self.records = [NodeTrace(name=n.name, kind=type(n).__name__, inbound=[i.name for i in n.inbound_nodes],
+                                  value=weights.get(n.name)) for n in network.nodes]
+        self._index = {node: k for k, node in enumerate(network.nodes)}
+        forward, backward = compile_passes(network.nodes)  # the lists train_batch runs
+        self._runs = {"forward": set(forward), "backward": set(backward)}
+        nodes = network.nodes
+        self._pieces = [("forward", n) for n in nodes] + [("backward", n) for n in reversed(nodes)] + \
+            [("step", None), ("loss_after", None)]
+        self._done = 0
+        self._sent = {}  # (node, inbound) -> a copy of dLoss/d(inbound's value) as node sent it back
+        self.trace = None  # the BatchTrace, once the step is computed
+        self.result = None  # the same, once loss_after is in too
+        network.inputs.value, network.labels.value = self.x, self.y
+
+    @property
+    def finished(self):
+        return self.result is not None
+
+    @property
+    def next_phase(self):
+        return None if self.finished else self._pieces[self._done][0]
+
+    def advance(self):
+        """Run the next piece (see the class's docstring); answers (phase, NodeTrace or BatchTrace)."""
+        phase, node = self._pieces[self._done]
+        with np.errstate(over="ignore", invalid="ignore"):  # as in training: a diverging batch is told, not warned
+            if phase == "forward":
+                done = self._forward(node)
+            elif phase == "backward":
+                done = self._backward(node)
+            elif phase == "step":
+                done = self.trace = self._step()
+            else:
+                done = self.result = self._loss_after()
+        self._done += 1
+        return phase, done
+
+    def run_to_end(self):
+        while not self.finished:
+            self.advance()
+        return self.result
+
+    def replay(self):
+        """Run the node calls made so far again, so the nodes hold this trace's values and
+        gradients after something else ran the network. The same calls on the same
+        arrays give the same numbers. Nothing to do once the step is computed."""
+        if self.trace is not None:
+            return
+        if not np.array_equal(self.network.parameters.values, self.before):
+            raise ConfigError("the weights changed since this mini-batch's trace began; trace the next batch again")
+        self.network.inputs.value, self.network.labels.value = self.x, self.y
+        with np.errstate(over="ignore", invalid="ignore"):
+            for phase, node in self._pieces[: self._done]:
+                if node in self._runs[phase]:
+                    getattr(node, phase)()
+
+    def _forward(self, node):
+        if node in self._runs["forward"]:
+            node.forward()
+        record = self.records[self._index[node]]
+        if record.value is None:  # a weight's value is already recorded, as a view of ``before``
+            record.value = _copy(node.value)
+        return record
+
+    def _backward(self, node):
+        """The node's backward; what its outbound nodes sent it were recorded when they ran."""
+        if node in self._runs["backward"]:
+            node.backward()
+        for inbound in node.inbound_nodes:
+            if inbound in node.gradients:
+                self._sent[node, inbound] = _copy(node.gradients[inbound])
+        record = self.records[self._index[node]]
+        record.gradients = {i.name: self._sent[node, i] for i in node.inbound_nodes if (node, i) in self._sent}
+        record.received = {o.name: self._sent[o, node] for o in node.outbound_nodes if (o, node) in self._sent}
+        is_loss = node is self.network.loss
+        record.gradient = 1.0 if is_loss else _sum_over_paths(list(record.received.values()))  # dL/dL = 1
+        return record
+
+    def _step(self):
+        """The optimizer's step on the gradients the backward pass left (none when the loss is
+        not finite, as in training); undone when only looking, its result kept in ``after_step``."""
+        loss = self.records[self._index[self.network.loss]].value
+        parameters, optimizer, before = self.network.parameters, self.optimizer, self.before
+        state = None if self.take_step else optimizer.save_state()
+        stepped = math.isfinite(loss)
+        if stepped:  # the Trainer takes no step on a batch whose loss is not finite
+            optimizer.step()
+        after = parameters.snapshot()
+        after_step = None
+        if state is not None:
+            after_step = (after, optimizer.save_state())
+            parameters.restore(before)
+            optimizer.restore_state(state)
+        return BatchTrace(
+            nodes=self.records, loss=loss, loss_after=math.nan, weights_before=parameters.named(before),
+            weights_after=parameters.named(after), steps=parameters.named(after - before),
+            optimizer=type(optimizer).__name__, learning_rate=float(optimizer.learning_rate), stepped=stepped,
+            after_step=after_step,
+        )
+
+    def _loss_after(self):
+        """The same batch again with the stepped weights (put in for the call and taken out
+        again when only looking); the inputs are fed afresh by each training batch."""
+        trace, parameters = self.trace, self.network.parameters
+        if trace.after_step is not None:
+            parameters.restore(trace.after_step[0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            trace.loss_after = float(self.network.evaluate_loss(self.x, self.y))
+        if trace.after_step is not None:
+            parameters.restore(self.before)
+        return trace
 
 
 def trace_batch(network, optimizer, x_batch, y_batch, take_step=True):
@@ -186,38 +299,6 @@ def trace_batch(network, optimizer, x_batch, y_batch, take_step=True):
     x_batch: (rows, n_inputs) scaled features; y_batch: the label node's rows,
     (rows, 1) for regression and binary, one-hot (rows, classes) for
     multi-class. ``optimizer`` must be the one over ``network.parameters``.
+    ``BatchTracer`` makes the same trace a piece at a time.
     """
-    if optimizer.parameters is not network.parameters:
-        raise ConfigError("the optimizer updates another network's parameters; give the optimizer made "
-                          "for this network (make_optimizer(name, network.parameters, …))")
-    x, y = _checked_batch(network, x_batch, y_batch)
-    forward, backward = compile_passes(network.nodes)  # the lists train_batch runs
-    network.inputs.value, network.labels.value = x, y
-    with np.errstate(over="ignore", invalid="ignore"):  # as in training: a diverging batch is told, not warned
-        for node in forward:
-            node.forward()
-        for node in backward:
-            node.backward()
-    loss = float(network.loss.value)
-    nodes = _node_records(network)
-    parameters = network.parameters
-    before = parameters.snapshot()  # one flat copy; the records below are views of it
-    state = None if take_step else optimizer.save_state()
-    stepped = math.isfinite(loss)
-    if stepped:  # the Trainer takes no step on a batch whose loss is not finite
-        optimizer.step()
-    after = parameters.snapshot()
-    # the same batch again with the new weights; inputs are fed afresh by each training batch
-    with np.errstate(over="ignore", invalid="ignore"):
-        loss_after = float(network.evaluate_loss(x, y))
-    after_step = None
-    if state is not None:
-        after_step = (after, optimizer.save_state())
-        parameters.restore(before)
-        optimizer.restore_state(state)
-    return BatchTrace(
-        nodes=nodes, loss=loss, loss_after=loss_after, weights_before=parameters.named(before),
-        weights_after=parameters.named(after), steps=parameters.named(after - before),
-        optimizer=type(optimizer).__name__, learning_rate=float(optimizer.learning_rate), stepped=stepped,
-        after_step=after_step,
-    )
+    return BatchTracer(network, optimizer, x_batch, y_batch, take_step).run_to_end()

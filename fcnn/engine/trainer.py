@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .trace import trace_batch
+from .trace import BatchTracer, trace_batch
 
 
 @dataclass
@@ -138,11 +138,17 @@ class Trainer:
     def peek_next_batch(self):
         """Trace the next mini-batch with the step it would take, and undo that step:
         returns (BatchTrace, rows); the run is left exactly as it was."""
+        tracer, rows = self.next_batch_tracer()
+        return tracer.run_to_end(), rows
+
+    def next_batch_tracer(self):
+        """A BatchTracer of the next mini-batch that only looks (its step is undone), to be run a
+        piece at a time; returns (BatchTracer, rows). Its result is what ``peek_next_batch`` returns."""
         rows = self.next_batch_rows()
         network = self.network
-        trace = trace_batch(network, self.optimizer, network.inputs.data[rows], network.labels.data[rows],
-                            take_step=False)
-        return trace, rows
+        tracer = BatchTracer(network, self.optimizer, network.inputs.data[rows], network.labels.data[rows],
+                             take_step=False)
+        return tracer, rows
 
     def take_peeked_step(self, trace, rows):
         """Take the step of ``trace``, a ``peek_next_batch`` of the next batch ``rows``, counted as a

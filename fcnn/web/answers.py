@@ -16,6 +16,8 @@ from .memory import OUT_OF_MEMORY
 
 def json_answer(method):
     def wrapper(self, *args):
+        # counted, so that a trace answered in parts sees whether another call ran the network in between
+        self.answers_begun = getattr(self, "answers_begun", 0) + 1
         try:
             result = method(self, *args)
             result["ok"] = True

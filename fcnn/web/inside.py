@@ -17,7 +17,8 @@ from .answers import finite_numbers, json_answer, progress_answer, settings_from
 from .memory import check_memory
 from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_check import batch_of_rows, check_gradient
-from .trace_view import trace_summary
+from .trace_progress import TRACE_BUDGET_MS, PageTrace
+from .trace_view import kind_docs, trace_summary
 from ..engine import lr_finder
 from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from ..errors import FcnnError
@@ -56,11 +57,55 @@ class RunInsideViews:
         numbered as in the file, 0-based: ``python -m fcnn trace --rows``)."""
         experiment = self._trainable()
         trace, rows = experiment.trainer.peek_next_batch()
-        self.traced = (rows, trace)
+        self.traced, self.tracing = (rows, trace), None
         answer = trace_summary(trace, experiment.network)
         answer["rows"] = [int(r) for r in rows]
         answer["table_rows"] = [int(experiment.trained_rows[r]) for r in rows]  # the file's rows, 0-based
         return answer
+
+    @json_answer
+    def trace_begin(self, budget_ms=TRACE_BUDGET_MS):
+        """``trace_next_batch`` in parts, for the page: starts tracing the run's next mini-batch
+        (it only looks, as trace_next_batch does) and answers the first part, about ``budget_ms``
+        of work (see trace_progress); ``trace_more`` answers the next parts until ``done``.
+
+        Answers, besides the part's keys: ``nodes`` (each node's name, kind and inbound names,
+        in topological order), ``docs``, ``optimizer``, ``learning_rate``, ``rows`` and
+        ``table_rows`` (as trace_next_batch answers them)."""
+        experiment = self._trainable()
+        tracer, rows = experiment.trainer.next_batch_tracer()
+        self.traced, self.tracing = None, PageTrace(experiment, tracer, rows)
+        network = experiment.network
+        answer = {
+            "nodes": [{"name": n.name, "kind": n.kind, "inbound": n.inbound} for n in tracer.records],
+            "docs": kind_docs(network), "optimizer": type(tracer.optimizer).__name__,
+            "learning_rate": float(tracer.optimizer.learning_rate), "rows": [int(r) for r in rows],
+            "table_rows": [int(experiment.trained_rows[r]) for r in rows],
+        }
+        return {**answer, **self._trace_part(budget_ms)}
+
+    @json_answer
+    def trace_more(self, budget_ms=TRACE_BUDGET_MS):
+        """The next part of the trace ``trace_begin`` started (see trace_progress for its keys)."""
+        self._tracing_now()
+        return self._trace_part(budget_ms)
+
+    def _tracing_now(self):
+        """The trace in progress, its nodes put back when another call ran the network meanwhile."""
+        tracing = self.tracing
+        if tracing is None or tracing.experiment is not self.experiment:
+            raise FcnnError("no trace of this run is in progress; press Trace one mini-batch to trace the next batch")
+        if self.answers_begun != tracing.answer_mark + 1:
+            tracing.tracer.replay()
+        return tracing
+
+    def _trace_part(self, budget_ms):
+        tracing = self.tracing
+        part = tracing.answer(float(budget_ms) / 1000)
+        if tracing.tracer.finished:
+            self.traced = (tracing.rows, tracing.tracer.result)
+        tracing.answer_mark = self.answers_begun
+        return part
 
     @json_answer
     def take_traced_step(self):
@@ -69,8 +114,11 @@ class RunInsideViews:
         ``epochs``), the batch's ``loss`` and ``loss_after``, and ``weights_match``: the
         weights now equal those the trace showed after its step."""
         experiment = self._trainable()
+        if self.tracing is not None and self.traced is None:  # a trace in parts the page has not finished
+            self._tracing_now().tracer.run_to_end()
+            self.traced = (self.tracing.rows, self.tracing.tracer.result)
         trainer, traced = experiment.trainer, self.traced
-        self.traced = None
+        self.traced = self.tracing = None
         if traced is None or not _same_batch(trainer, experiment.network, *traced):
             raise FcnnError("the run has moved on since this mini-batch was traced; trace the next one again")
         rows, shown = traced

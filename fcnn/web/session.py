@@ -50,6 +50,7 @@ class Session(RunInsideViews):
         self.loaded_model = None  # a model file loaded by the user; used until the next Train
         self.previous = (None, None)  # the run and model file before the last Train
         self.traced = None  # (rows, BatchTrace) of the mini-batch trace_next_batch showed last
+        self.tracing = None  # the PageTrace trace_begin started, answered in parts (trace_more)
         self.graphs = GraphPlanner()  # the Graph view's networks: the run's, or one built for the settings
 
     @json_answer

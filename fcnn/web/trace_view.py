@@ -77,7 +77,9 @@ def summary(value):
                 "heatmap": None if small else _numbers(_rounded(_block_means(matrix, HEATMAP_CELLS)))}
 
 
-def _once_per_array():
+def once_per_array():
+    """A summary function that summarises each array object once (what one node sent, another
+    received: the same array, summarised once)."""
     made = {}
 
     def summarised(value):
@@ -102,7 +104,7 @@ def kind_docs(network):
 def trace_summary(trace, network):
     """The page's form of a BatchTrace of ``network``: nodes in topological order, the
     optimizer's step per weight node, the loss before and after, each kind's docstring."""
-    summarised = _once_per_array()
+    summarised = once_per_array()
     return {
         "nodes": [node.to_dict(summarised) for node in trace.nodes],
         "steps": {name: summary(step) for name, step in trace.steps.items()},

@@ -10,7 +10,7 @@ from fcnn.engine.graph import forward_pass, topological_sort
 from fcnn.engine.network import Network, ParameterSet
 from fcnn.engine.nodes import InputNode, LinearNode, MseNode, TanhNode, WeightNode
 from fcnn.engine.optimizers import make_optimizer
-from fcnn.engine.trace import trace_batch
+from fcnn.engine.trace import BatchTracer, trace_batch
 from fcnn.errors import ConfigError, DataError
 
 TASK_OUTPUTS = {"regression": 1, "binary": 1, "multiclass": 3}
@@ -268,3 +268,42 @@ def test_a_trace_that_only_looks_shows_the_step_and_leaves_weights_and_optimizer
     # the step taken later from the restored state is the one shown
     trace_batch(net, looking, x, y)
     np.testing.assert_array_equal(net.parameters.values, twin.parameters.values)
+
+
+@pytest.mark.parametrize("take_step", [True, False])
+def test_a_tracer_run_a_piece_at_a_time_with_other_work_between_equals_the_whole_trace(take_step):
+    """Between pieces something else runs the network (a prediction on other rows); replay()
+    puts the nodes back, and every number equals trace_batch's."""
+    net, twin = twin_networks("sigmoid", "binary", hidden=(5, 4))
+    x, y = demo_batch(net, rows=6, seed=5)
+    opt, twin_opt = (make_optimizer("momentum", n.parameters, 0.05) for n in (net, twin))
+    whole = trace_batch(twin, twin_opt, x, y, take_step=take_step)
+    tracer = BatchTracer(net, opt, x, y, take_step=take_step)
+    phases = []
+    while not tracer.finished:
+        phases.append(tracer.advance()[0])
+        net.predict(np.random.default_rng(len(phases)).normal(size=(9, 3)))  # the nodes now hold other rows
+        tracer.replay()
+    nodes = len(net.nodes)
+    assert phases == ["forward"] * nodes + ["backward"] * nodes + ["step", "loss_after"]
+    traced = tracer.result
+    assert (traced.loss, traced.loss_after) == (whole.loss, whole.loss_after)
+    for mine, theirs in zip(traced.nodes, whole.nodes):
+        np.testing.assert_array_equal(mine.value, theirs.value)
+        np.testing.assert_array_equal(mine.gradient, theirs.gradient)
+        assert mine.gradients.keys() == theirs.gradients.keys() and mine.received.keys() == theirs.received.keys()
+        for name in mine.gradients:
+            np.testing.assert_array_equal(mine.gradients[name], theirs.gradients[name])
+    for name in whole.steps:
+        np.testing.assert_array_equal(traced.steps[name], whole.steps[name])
+    np.testing.assert_array_equal(net.parameters.values, twin.parameters.values)
+
+
+def test_a_tracer_refuses_to_go_on_once_the_weights_changed():
+    net = twin_networks("tanh", "regression", count=1)[0]
+    x, y = demo_batch(net, rows=4, seed=2)
+    tracer = BatchTracer(net, make_optimizer("sgd", net.parameters, 0.1), x, y)
+    tracer.advance()
+    net.parameters.values[0] += 1.0  # a training step ran meanwhile
+    with pytest.raises(ConfigError, match="weights changed"):
+        tracer.replay()
