@@ -46,6 +46,17 @@ class Optimizer:
         if hasattr(self, "t"):
             self.t = saved["t"]
 
+    def swap_state(self, saved):
+        """Take ``saved`` (what save_state answered) as the state itself, without copying it, and
+        answer the state it replaces in save_state's form: a look at a step undoes it this way
+        (an Adam state is two arrays as long as the weights)."""
+        current = {name: getattr(self, name) for name in self._state_arrays} | {"t": getattr(self, "t", 0)}
+        for name in self._state_arrays:
+            setattr(self, name, saved[name])
+        if hasattr(self, "t"):
+            self.t = saved["t"]
+        return current
+
 
 class SGD(Optimizer):
     """θ ← θ − lr · g"""

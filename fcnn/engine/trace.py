@@ -268,9 +268,8 @@ class BatchTracer:
         after = parameters.snapshot()
         after_step = None
         if state is not None:
-            after_step = (after, optimizer.save_state())
+            after_step = (after, optimizer.swap_state(state))
             parameters.restore(before)
-            optimizer.restore_state(state)
         return BatchTrace(
             nodes=self.records, loss=loss, loss_after=math.nan, weights_before=parameters.named(before),
             weights_after=parameters.named(after), steps=parameters.named(after - before),

@@ -14,10 +14,19 @@ from ..run.settings import TrainingConfig
 from .memory import OUT_OF_MEMORY
 
 
+def leaves_nodes_alone(method):
+    """Marks an answer that runs none of the run's nodes (it reads weights or the graph's shape):
+    a trace answered in parts need not put its nodes back after it. Put it under @json_answer."""
+    method.leaves_nodes_alone = True
+    return method
+
+
 def json_answer(method):
+    counted = not getattr(method, "leaves_nodes_alone", False)
+
     def wrapper(self, *args):
-        # counted, so that a trace answered in parts sees whether another call ran the network in between
-        self.answers_begun = getattr(self, "answers_begun", 0) + 1
+        if counted:  # so that a trace answered in parts sees whether another call ran the network in between
+            self.answers_begun = getattr(self, "answers_begun", 0) + 1
         try:
             result = method(self, *args)
             result["ok"] = True

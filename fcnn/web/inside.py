@@ -13,11 +13,11 @@ import json
 import numpy as np
 
 from . import views
-from .answers import finite_numbers, json_answer, progress_answer, settings_from_json
+from .answers import finite_numbers, json_answer, leaves_nodes_alone, progress_answer, settings_from_json
 from .memory import check_memory
 from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_check import batch_of_rows, check_gradient
-from .trace_progress import TRACE_BUDGET_MS, PageTrace
+from .trace_progress import FIRST_PART_BUDGET_MS, TRACE_BUDGET_MS, PageTrace
 from .trace_view import kind_docs, trace_summary
 from ..engine import lr_finder
 from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
@@ -64,7 +64,7 @@ class RunInsideViews:
         return answer
 
     @json_answer
-    def trace_begin(self, budget_ms=TRACE_BUDGET_MS):
+    def trace_begin(self, budget_ms=FIRST_PART_BUDGET_MS):
         """``trace_next_batch`` in parts, for the page: starts tracing the run's next mini-batch
         (it only looks, as trace_next_batch does) and answers the first part, about ``budget_ms``
         of work (see trace_progress); ``trace_more`` answers the next parts until ``done``.
@@ -160,11 +160,13 @@ class RunInsideViews:
         return {**test.to_dict(), "task": experiment.task, "weights": weights}
 
     @json_answer
+    @leaves_nodes_alone
     def network_view(self):
         """The node graph and, per layer, the strongest weights (for the neuron view)."""
         return views.network_view(self._network())
 
     @json_answer
+    @leaves_nodes_alone
     def graph_view(self, config_json):
         """The node graph of the network the settings (the JSON object Train sends) would build
         for the loaded table: the current run's own network when it has those settings, else one

@@ -22,8 +22,13 @@ import time
 
 from .trace_view import once_per_array
 
-#: about how long one part of the trace may compute (the page's answer comes within 100 ms)
+#: about how long one part of the trace may compute (the page's answer comes within 100 ms);
+#: the first part only needs the first steps, so it is shorter and the trace is on screen sooner
 TRACE_BUDGET_MS = 40
+FIRST_PART_BUDGET_MS = 20
+#: pieces that run over the whole network at once (an Adam step on 10 × 512 × 512 weights is 55 ms
+#: in the browser, the loss after it a forward pass): each starts a part of its own
+HEAVY_PIECES = ("step", "loss_after")
 
 
 def _number(value):
@@ -48,15 +53,15 @@ class PageTrace:
 
     def answer(self, budget):
         """The next part: pieces run and summarised one at a time until ``budget`` seconds have
-        gone (at least one thing each time, so every part moves the trace on). The loss after
-        the step is a whole forward pass: it starts a part of its own."""
+        gone (at least one thing each time, so every part moves the trace on); a heavy piece
+        starts a part of its own."""
         part = {"values": {}, "backward": {}, "steps": {}}
         begun, worked = time.perf_counter(), False
         while not self.done:
             if self._waiting:
                 section, name, thing = self._waiting.pop(0)
                 part[section][name] = self._summarised(section, thing)
-            elif worked and self.tracer.next_phase == "loss_after":
+            elif worked and self.tracer.next_phase in HEAVY_PIECES:
                 break
             else:
                 self._take_piece(part)

@@ -62,6 +62,8 @@ model_python = session.model_python
 predict_row = session.predict_row
 gradient_report = session.gradient_report
 trace_next_batch = session.trace_next_batch
+trace_begin = session.trace_begin  # the page's trace, in parts (fcnn/web/trace_progress.py)
+trace_more = session.trace_more
 take_traced_step = session.take_traced_step
 find_learning_rate = session.find_learning_rate
 network_view = session.network_view
@@ -131,5 +133,5 @@ __export__ = [
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "find_learning_rate", "graph_view", "neuron_maps", "model_python",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
-    "check_trace_gradient", "startup_marks",
+    "check_trace_gradient", "startup_marks", "trace_begin", "trace_more",
 ]

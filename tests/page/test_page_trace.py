@@ -120,6 +120,7 @@ def step_through(page, cli, advance, at_step=lambda phase, name: None):
         if index:
             advance()
         page.wait_for_selector(f'{tid("trace-panel")}[data-step="{index}"]')
+        page.wait_for_selector(f'{tid("trace-loss")}[data-loss]')  # the loss comes with the part of the loss node
         shown = page.evaluate(READ_STEP)
         seen.append((shown["phase"], shown["node"]))
         assert shown["loss"] == pytest.approx(cli["loss"], **TOL)

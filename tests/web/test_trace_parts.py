@@ -61,10 +61,11 @@ def test_the_parts_hold_the_whole_traces_numbers_each_once(optimizer, budget_ms)
         assert len(parts) > 2 * len(parts[0]["nodes"])
 
 
-def test_the_loss_after_the_step_is_a_part_of_its_own():
+def test_the_step_and_the_loss_after_it_each_start_a_part_of_their_own():
     parts = all_parts(started(), 1000)  # a budget that takes everything else at once
     assert [sorted(k for k in p if k in ("loss", "stepped", "loss_after")) for p in parts] == \
-        [["loss", "stepped"], ["loss_after"]]
+        [["loss"], ["stepped"], ["loss_after"]]
+    assert parts[1]["values"] == parts[1]["backward"] == {} and parts[1]["steps"]  # the step, then its summaries
     assert parts[-1]["values"] == parts[-1]["backward"] == parts[-1]["steps"] == {}
 
 
@@ -84,6 +85,24 @@ def test_other_calls_between_the_parts_leave_the_trace_as_it_would_be(monkeypatc
 
     parts = all_parts(s, 0, between)
     assert all(p["ok"] for p in parts) and len(replays) == len(parts) - 1
+    assert joined(parts) == whole_trace()
+
+
+def test_views_that_run_no_node_between_the_parts_need_no_replay(monkeypatch):
+    """The network view and the Graph view read weights and the graph's shape: after them the
+    nodes still hold the trace, so nothing is run again."""
+    s = started()
+    tracer_class = type(s.experiment.trainer.next_batch_tracer()[0])
+    replays = []
+    original = tracer_class.replay
+    monkeypatch.setattr(tracer_class, "replay", lambda tracer: replays.append(1) or original(tracer))
+    settings = json.dumps({"target": "label", "hidden_layers": [6, 5], "batch_size": 8, "seed": 3})
+
+    def between(part):
+        assert call(s.network_view)["ok"] and call(s.graph_view, settings)["source"] == "run"
+
+    parts = all_parts(s, 0, between)
+    assert all(p["ok"] for p in parts) and replays == []
     assert joined(parts) == whole_trace()
 
 

@@ -1,20 +1,25 @@
 // The Trace control: one mini-batch of the current run stepped through node by node —
 // forward in topological order, backward in reverse, then the update, which takes the step
-// as a counted training step (Session.trace_next_batch, then take_traced_step).
+// as a counted training step (Session.trace_begin and trace_more, then take_traced_step).
+// The trace arrives in parts (trace-parts.js): a step whose numbers are not in yet says so,
+// and is drawn when they come.
 //
 // Events: dispatches fcnn:trace-step {name, phase} at every step (name and phase null when the
 // trace ends), for the Graph view to highlight the node; listens to fcnn:node-chosen {name}
 // (a node chosen in the Graph view) to jump to that node's step in the current phase.
 // The run controller's part (start a run without training, pause, show a step's progress) comes
 // in through wireTracePanel's `actions`, so this module only talks to the engine and the page.
-// For the tests, #trace-panel says data-trace = off | loading | on, and data-step = the step's index.
+// For the tests, #trace-panel says data-trace = off | loading | on, and data-step = the index of the
+// step drawn with its numbers (#trace-step data-ready is false while they are on their way).
 import { $, el, formatNumber } from "../dom.js";
 import { emit } from "../events.js";
 import { app, showError } from "../page.js";
 import { runState } from "../run-state.js";
+import { fetchRest, stepReady, traceFromFirstPart } from "./trace-parts.js";
 import { checkView, stepView, traceSteps } from "./trace-steps.js";
 
-const trace = { answer: null, steps: [], index: -1, taken: null, playing: false, busy: false, loading: false };
+// rest: the promise of the parts after the first (settled when the trace is all in or left)
+const trace = { answer: null, steps: [], index: -1, taken: null, playing: false, busy: false, loading: false, rest: null };
 let actions = null; // {startRunWithoutTraining, pauseRun, showTracedStep}
 
 const traceOn = () => trace.answer !== null;
@@ -59,6 +64,12 @@ function focusInPanel() {
 function showLoss() {
   const loss = $("trace-loss");
   const { answer, taken } = trace;
+  if (answer.loss === undefined) { // the loss node's forward is in a part still on its way
+    loss.textContent = "…";
+    delete loss.dataset.loss;
+    delete loss.dataset.lossAfter;
+    return;
+  }
   loss.dataset.loss = String(answer.loss);
   if (currentStep().phase === "update" && taken?.ok) {
     loss.textContent = `${formatNumber(taken.loss)} → ${formatNumber(taken.loss_after)}`;
@@ -80,6 +91,11 @@ function render() {
   $("trace-position").textContent = `step ${trace.index + 1} of ${trace.steps.length}`;
   showLoss();
   const view = $("trace-step");
+  view.dataset.ready = String(stepReady(trace.answer, step));
+  if (view.dataset.ready === "false") {
+    view.replaceChildren(el("p", "Computing this step… (the trace arrives in parts)", { class: "hint" }));
+    return;
+  }
   view.replaceChildren(...stepView(trace.answer, step, trace.taken));
   view.dataset.phase = step.phase;
   view.dataset.node = step.name ?? "";
@@ -107,7 +123,9 @@ async function goTo(index) {
   const step = currentStep();
   render();
   emit("fcnn:trace-step", { name: step.name, phase: step.phase });
-  if (step.phase === "update" && trace.taken === null) await takeStep();
+  if (step.phase !== "update" || trace.taken !== null) return;
+  await trace.rest; // the step shown must be all in before it is taken
+  if (currentStep() === step && trace.taken === null && !trace.busy) await takeStep();
 }
 
 const next = () => goTo(trace.index + 1);
@@ -130,8 +148,22 @@ async function play() {
   stopPlaying();
 }
 
+// The parts after the first, asked for in the background; a step waiting for its numbers is
+// drawn when they come. A part that fails ends the trace with the engine's message.
+function fetchInBackground(answer) {
+  const wanted = () => trace.answer === answer;
+  trace.rest = fetchRest(app.engine, answer, wanted, () => {
+    if ($("trace-step").dataset.ready === "false") render();
+  }).then((failed) => {
+    if (!failed || !wanted()) return;
+    exitTrace();
+    if (!failed.crashed) showError(`Could not trace the rest of the mini-batch: ${failed.error}`);
+  });
+}
+
 function open(answer) {
   Object.assign(trace, { answer, steps: traceSteps(answer.nodes), index: -1, taken: null });
+  fetchInBackground(answer);
   const panel = $("trace-panel");
   panel.dataset.rows = JSON.stringify(answer.rows);
   panel.dataset.tableRows = JSON.stringify(answer.table_rows);
@@ -143,7 +175,7 @@ function open(answer) {
 export function exitTrace() {
   if (!traceOn()) return;
   trace.playing = false;
-  Object.assign(trace, { answer: null, steps: [], index: -1, taken: null });
+  Object.assign(trace, { answer: null, steps: [], index: -1, taken: null, rest: null });
   $("trace-step").replaceChildren();
   $("trace-check-result").replaceChildren();
   render();
@@ -171,7 +203,7 @@ async function startTrace() {
   showControls();
   try {
     if (!(await readyRun())) return;
-    const answer = await app.engine.traceNextBatch();
+    const answer = await app.engine.traceBegin();
     if (!answer.ok) {
       if (!answer.crashed) showError(`Could not trace the next mini-batch: ${answer.error}`);
       return;
@@ -179,7 +211,7 @@ async function startTrace() {
     showError("");
     exitTrace();
     trace.busy = false;
-    open(answer);
+    open(traceFromFirstPart(answer));
   } finally {
     Object.assign(trace, { busy: false, loading: false });
     showControls();
