@@ -10,7 +10,9 @@ the update with Next, and checks W1's gradient. It prints
   - the time from the Trace click to the first step drawn with its numbers;
   - each engine call's round trip (the page's `fcnn <call>` user-timing entries): start,
     trace_begin (the first part of the trace), trace_more (each later part, asked for in the
-    background while the user steps), take_traced_step, check_trace_gradient;
+    background while the user steps), take_traced_step, check_trace_gradient; for the trace's
+    parts also the engine's own time (its answer's engine_ms: the round trip adds the wait
+    behind the page's other calls, such as the Graph view's, and the message);
   - the time from a Next click to the step drawn with its numbers (its data-step set), the
     longest and the mean. Next is clicked as soon as a step is drawn, far faster than a person
     reads, so a step can wait for a part still on its way;
@@ -50,6 +52,8 @@ NEXT_STEP_MS = """(index) => new Promise((resolve) => {
 })"""
 
 CALL_MS = """(name) => performance.getEntriesByName('fcnn ' + name).map((e) => e.duration)"""
+# the engine's own time in each call whose answer tells it (engine_ms)
+ENGINE_MS = """(name) => performance.getEntriesByName('fcnn ' + name).map((e) => e.detail.engineMs)"""
 
 # clicks Trace and answers the milliseconds until its first step is drawn with its numbers
 TRACE_SHOWN_MS = """() => new Promise((resolve) => {
@@ -102,6 +106,8 @@ def main():
         print(f"  Trace → first step drawn: {shown:.0f} ms")
         for name in ("start", "trace_begin", "trace_more", "take_traced_step", "check_trace_gradient"):
             print(f"  {name:<22} round trip {', '.join(f'{ms:.0f}' for ms in page.evaluate(CALL_MS, name))} ms")
+            if name.startswith("trace_"):
+                print(f"  {'':<22} in the engine {', '.join(f'{ms:.0f}' for ms in page.evaluate(ENGINE_MS, name))} ms")
         print(f"  Next → step drawn: longest {max(times):.0f} ms, mean {sum(times) / len(times):.1f} ms "
               "(the update step shows at once, then take_traced_step's answer)")
         print(f"  longest main-thread task while tracing: {page.evaluate('window.__longest'):.0f} ms (0: none over 50 ms)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import time
 import traceback
 
 from ..errors import FcnnError
@@ -105,3 +106,12 @@ def json_object(text, unreadable, not_object):
     if not isinstance(value, dict):
         raise FcnnError(not_object)
     return value
+
+
+def with_engine_ms(answer, begun):
+    """The answer with ``engine_ms``: the Python time the call spent training and building its
+    answer (time.perf_counter), so scripts/bench_browser.py and bench_trace.py can tell the engine's time from the
+    round trip to the worker (its JSON text and the message) and from the page's own work."""
+    answer["engine_ms"] = (time.perf_counter() - begun) * 1000.0
+    return answer
+

@@ -9,11 +9,13 @@ the work is done by the engine and by this folder's view modules.
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 
 from . import views
-from .answers import finite_numbers, json_answer, leaves_nodes_alone, progress_answer, settings_from_json
+from .answers import (finite_numbers, json_answer, leaves_nodes_alone, progress_answer, settings_from_json,
+                      with_engine_ms)
 from .memory import check_memory
 from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_check import batch_of_rows, check_gradient
@@ -72,6 +74,7 @@ class RunInsideViews:
         Answers, besides the part's keys: ``nodes`` (each node's name, kind and inbound names,
         in topological order), ``docs``, ``optimizer``, ``learning_rate``, ``rows`` and
         ``table_rows`` (as trace_next_batch answers them)."""
+        begun = time.perf_counter()
         experiment = self._trainable()
         tracer, rows = experiment.trainer.next_batch_tracer()
         self.traced, self.tracing = None, PageTrace(experiment, tracer, rows)
@@ -82,13 +85,16 @@ class RunInsideViews:
             "learning_rate": float(tracer.optimizer.learning_rate), "rows": [int(r) for r in rows],
             "table_rows": [int(experiment.trained_rows[r]) for r in rows],
         }
-        return {**answer, **self._trace_part(budget_ms)}
+        return with_engine_ms({**answer, **self._trace_part(budget_ms)}, begun)
 
     @json_answer
     def trace_more(self, budget_ms=TRACE_BUDGET_MS):
-        """The next part of the trace ``trace_begin`` started (see trace_progress for its keys)."""
+        """The next part of the trace ``trace_begin`` started (see trace_progress for its keys),
+        and ``engine_ms``, the time the engine took for it (the round trip adds the wait
+        behind other calls and the message)."""
+        begun = time.perf_counter()
         self._tracing_now()
-        return self._trace_part(budget_ms)
+        return with_engine_ms(self._trace_part(budget_ms), begun)
 
     def _tracing_now(self):
         """The trace in progress, its nodes put back when another call ran the network meanwhile."""

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from . import views
-from .answers import json_answer, json_object, progress_answer, settings_from_json
+from .answers import json_answer, json_object, progress_answer, settings_from_json, with_engine_ms
 from .graph_view import GraphPlanner
 from .inside import RunInsideViews
 from .memory import OUT_OF_MEMORY, check_memory
@@ -129,7 +129,7 @@ class Session(RunInsideViews):
             error = FcnnError((said if dropped else "") + OUT_OF_MEMORY)
             error.answer = {"run_dropped": dropped, "has_model": has_model}  # the page's views follow these
             raise error from None
-        return _with_engine_ms(progress_answer(experiment.trainer, records), begun)
+        return with_engine_ms(progress_answer(experiment.trainer, records), begun)
 
     @json_answer
     def results(self):
@@ -149,7 +149,7 @@ class Session(RunInsideViews):
             experiment.trainer.extend(experiment.trainer.epoch + 1)
         begun = time.perf_counter()
         records = experiment.train_for(max_epochs=1)
-        return _with_engine_ms(progress_answer(experiment.trainer, records), begun)
+        return with_engine_ms(progress_answer(experiment.trainer, records), begun)
 
     @json_answer
     def set_learning_rate(self, value):
@@ -236,11 +236,3 @@ class Session(RunInsideViews):
         if self.experiment is None:
             raise FcnnError("no training run has started; press Train first")
         return self.experiment
-
-
-def _with_engine_ms(answer, begun):
-    """The answer with ``engine_ms``: the Python time the call spent training and building its
-    answer (time.perf_counter), so scripts/bench_browser.py can tell the engine's time from the
-    round trip to the worker (its JSON text and the message) and from the page's own work."""
-    answer["engine_ms"] = (time.perf_counter() - begun) * 1000.0
-    return answer

@@ -71,11 +71,12 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
         const answered = performance.now();
         const answer = JSON.parse(text);
         // One user-timing entry per call, read by DevTools' Performance panel and
-        // scripts/bench_scale.py: the round trip to the worker, and the time the
-        // page then took to read the answer. The browser keeps every entry, and
+        // scripts/bench_scale.py: the round trip to the worker, the time the page
+        // then took to read the answer, and the engine's own time when the answer
+        // tells it (engine_ms: scripts/bench_trace.py). The browser keeps every entry, and
         // a long run makes thousands of calls: start afresh now and then.
         if (++measured % MAX_MEASURES === 0) performance.clearMeasures();
-        performance.measure(`fcnn ${name}`, { start: begun, end: answered, detail: { parseMs: performance.now() - answered } });
+        performance.measure(`fcnn ${name}`, { start: begun, end: answered, detail: { parseMs: performance.now() - answered, engineMs: answer.engine_ms ?? null } });
         return answer;
       } catch (error) {
         fail(error);
