@@ -71,7 +71,8 @@ class RunInsideViews:
         (it only looks, as trace_next_batch does) and answers the first part, about ``budget_ms``
         of work (see trace_progress); ``trace_more`` answers the next parts until ``done``.
 
-        Answers, besides the part's keys: ``nodes`` (each node's name, kind and inbound names,
+        Answers, besides the part's keys: ``trace`` (this trace's number, for trace_more),
+        ``nodes`` (each node's name, kind and inbound names,
         in topological order), ``docs``, ``optimizer``, ``learning_rate``, ``rows`` and
         ``table_rows`` (as trace_next_batch answers them)."""
         begun = time.perf_counter()
@@ -80,6 +81,7 @@ class RunInsideViews:
         self.traced, self.tracing = None, PageTrace(experiment, tracer, rows)
         network = experiment.network
         answer = {
+            "trace": self.tracing.number,
             "nodes": [{"name": n.name, "kind": n.kind, "inbound": n.inbound} for n in tracer.records],
             "docs": kind_docs(network), "optimizer": type(tracer.optimizer).__name__,
             "learning_rate": float(tracer.optimizer.learning_rate), "rows": [int(r) for r in rows],
@@ -88,12 +90,15 @@ class RunInsideViews:
         return with_engine_ms({**answer, **self._trace_part(budget_ms)}, begun)
 
     @json_answer
-    def trace_more(self, budget_ms=TRACE_BUDGET_MS):
+    def trace_more(self, trace=None, budget_ms=TRACE_BUDGET_MS):
         """The next part of the trace ``trace_begin`` started (see trace_progress for its keys),
         and ``engine_ms``, the time the engine took for it (the round trip adds the wait
-        behind other calls and the message)."""
+        behind other calls and the message). ``trace``: the number trace_begin answered; a part
+        of a trace since replaced is refused (its answer would be the new trace's)."""
         begun = time.perf_counter()
-        self._tracing_now()
+        tracing = self._tracing_now()
+        if trace is not None and int(trace) != tracing.number:
+            raise FcnnError("that trace was replaced by a newer one; its parts are no longer computed")
         return with_engine_ms(self._trace_part(budget_ms), begun)
 
     def _tracing_now(self):

@@ -41,8 +41,13 @@ class PageTrace:
     """A trace in progress for the page: the engine's BatchTracer of the run's next batch
     (``experiment``'s, rows ``rows``), and what of it is computed but not yet answered."""
 
+    #: how many traces were begun in this process: each gets its number
+    begun = 0
+
     def __init__(self, experiment, tracer, rows):
         self.experiment, self.tracer, self.rows = experiment, tracer, rows
+        PageTrace.begun += 1
+        self.number = PageTrace.begun
         self.summarised = once_per_array()
         self._waiting = []  # (section, name, thing to summarise): computed, not yet summarised
         self.answer_mark = None  # the Session's answer count after this trace's last answer

@@ -116,9 +116,10 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     grid: (size) => call("grid", size),
     // the trace (views/trace-panel.js): look at the next mini-batch, take its step, check a node's gradient
     traceNextBatch: () => call("trace_next_batch"),
-    // the same trace in parts, each about 40 ms of work: the first, then the next until `done`
+    // the same trace in parts (Session.trace_begin answers the first and the trace's number,
+    // trace_more the next until `done`)
     traceBegin: () => call("trace_begin"),
-    traceMore: () => call("trace_more"),
+    traceMore: (trace) => call("trace_more", trace),
     takeTracedStep: () => call("take_traced_step"),
     checkTraceGradient: (name, rows) => call("check_trace_gradient", name, JSON.stringify(rows)),
     // the node graph of the network these settings build (Session.graph_view): the Graph view's

@@ -26,7 +26,7 @@ def all_parts(s, budget_ms, between=lambda part: None):
     parts = [call(s.trace_begin, budget_ms)]
     while parts[-1]["ok"] and not parts[-1]["done"]:
         between(parts[-1])
-        parts.append(call(s.trace_more, budget_ms))
+        parts.append(call(s.trace_more, parts[0]["trace"], budget_ms))
     return parts
 
 
@@ -133,3 +133,13 @@ def test_training_between_the_parts_ends_the_trace_with_a_clear_message():
     refused = call(s.trace_more)
     assert not refused["ok"] and "trace the next batch again" in refused["error"]
 
+
+
+def test_a_part_of_a_trace_since_replaced_is_refused():
+    s = started()
+    old = call(s.trace_begin, 0)["trace"]
+    new = call(s.trace_begin, 0)["trace"]
+    assert new != old
+    refused = call(s.trace_more, old)
+    assert not refused["ok"] and "replaced by a newer one" in refused["error"]
+    assert call(s.trace_more, new)["ok"]

@@ -198,7 +198,9 @@ async function startTrace() {
     showError("There is no data to trace: load a CSV file or choose a sample first, then press Trace one mini-batch.");
     return;
   }
-  trace.playing = false;
+  // the trace shown is left first: its parts stop coming, so none is asked for after the new
+  // trace begins (the session would answer it from the new trace, to a loop that drops it)
+  exitTrace();
   Object.assign(trace, { busy: true, loading: true });
   showControls();
   try {
@@ -209,7 +211,6 @@ async function startTrace() {
       return;
     }
     showError("");
-    exitTrace();
     trace.busy = false;
     open(traceFromFirstPart(answer));
   } finally {

@@ -38,7 +38,7 @@ export function stepReady(answer, step) {
 // trace was left); `onPart()` after each. Answers null when done, else the failed answer.
 export async function fetchRest(engine, answer, stillWanted, onPart) {
   while (!answer.done && stillWanted()) {
-    const part = await engine.traceMore();
+    const part = await engine.traceMore(answer.trace);
     if (!stillWanted()) return null;
     if (!part.ok) return part;
     addPart(answer, part);
