@@ -28,10 +28,70 @@ function fromBase64Url(text) {
   return bytes;
 }
 
-// {packed, compressedBytes}: the table's bytes deflated and base64url-encoded.
-export async function packTable(bytes) {
-  const source = typeof bytes === "string" ? new TextEncoder().encode(bytes) : new Uint8Array(bytes);
-  const compressed = await streamed(source, new CompressionStream(FORMAT));
+const SLICE = 64 * 1024; // bytes given to the compressor per task: it deflates what it is given in one go
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// The table's bytes a slice at a time; a string is encoded slice by slice (18 MB at once is a
+// 100 ms task), never cut inside a surrogate pair.
+function* slicesOf(table) {
+  if (typeof table !== "string") {
+    const bytes = new Uint8Array(table);
+    for (let at = 0; at < bytes.length; at += SLICE) yield bytes.subarray(at, at + SLICE);
+    return;
+  }
+  const encoder = new TextEncoder();
+  for (let at = 0; at < table.length;) {
+    let end = Math.min(at + SLICE, table.length);
+    const code = table.charCodeAt(end - 1);
+    if (end < table.length && code >= 0xd800 && code <= 0xdbff) end -= 1; // keep the pair whole
+    yield encoder.encode(table.slice(at, end));
+    at = end;
+  }
+}
+
+// `table` deflated a slice a task, so no task holds the main thread long (18 MB in one go held
+// it 2 s); null as soon as the output passes `limit`, the rest left alone.
+async function deflatedWithin(table, limit) {
+  const stream = new CompressionStream(FORMAT);
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  const chunks = [];
+  let size = 0;
+  let over = false;
+  const reading = (async () => {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      chunks.push(read.value);
+      size += read.value.length;
+      if (size > limit) {
+        over = true;
+        await reader.cancel(); // the writer's pending write then fails: nothing more is deflated
+        return;
+      }
+    }
+  })();
+  try {
+    for (const slice of slicesOf(table)) {
+      if (over) break;
+      await writer.write(slice);
+      await nextTask();
+    }
+    if (!over) await writer.close();
+  } catch {
+    // the stream was cancelled: the output passed the limit
+  }
+  await reading;
+  if (over) return null;
+  const out = new Uint8Array(size);
+  chunks.reduce((at, chunk) => (out.set(chunk, at), at + chunk.length), 0);
+  return out;
+}
+
+// {packed, compressedBytes}: the table (a string or its bytes) deflated and base64url-encoded.
+// When the compressed table would pass `limit` (a link cannot carry it) packing stops early:
+// packed is null and compressedBytes is null, as nothing says how big it would have been.
+export async function packTable(table, limit = Infinity) {
+  const compressed = await deflatedWithin(table, limit);
+  if (compressed === null) return { packed: null, compressedBytes: null };
   return { packed: toBase64Url(compressed), compressedBytes: compressed.length };
 }
 

@@ -43,7 +43,7 @@ let packing = { source: null, result: null };
 function packedHeld() {
   const data = held.data;
   if (data?.kind !== "csv") return null;
-  if (packing.source !== data) packing = { source: data, result: packTable(data.payload) };
+  if (packing.source !== data) packing = { source: data, result: packTable(data.payload, facts.limits.max_data_link_bytes) };
   return packing.result;
 }
 
@@ -63,10 +63,10 @@ async function updateDataLink() {
   const { packed: text, compressedBytes } = await packed;
   if (held.data !== source) return; // another table came while this one was packed
   const limit = facts.limits.max_data_link_bytes;
-  if (compressedBytes > limit) {
+  if (text === null) { // packing stopped once the compressed table passed the limit
     link.removeAttribute("href");
     link.dataset.state = "too-big";
-    note.textContent = `(this table is ${Math.ceil(compressedBytes / KB)} KB compressed, too big for a link: at most ` +
+    note.textContent = `(this table is over ${limit / KB} KB compressed, too big for a link: at most ` +
       `${limit / KB} KB, so that links still paste into chats and course pages. Share a demo folder instead: ` +
       "python -m fcnn demo, see the README)";
     return;

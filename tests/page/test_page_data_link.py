@@ -93,6 +93,36 @@ def test_a_table_too_big_for_a_link_points_to_the_demo_folder(shared_page, app_s
     assert page.get_attribute(tid("data-link"), "href") is None
 
 
+# packs a table given as text and unpacks it: answers where the text came back changed (-1: nowhere),
+# the packed length, and the main-thread tasks over 50 ms while it packed a big table no link can carry
+PACK_ROUND_TRIP = """async ([text, big]) => {
+    const link = await import('/static/js/data-link.js');
+    const packed = await link.packTable(text);
+    const back = new TextDecoder().decode(await link.unpackTable(packed.packed));
+    let changed = back === text ? -1 : 0;
+    while (changed >= 0 && back[changed] === text[changed]) changed += 1;
+    const tasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) tasks.push(e.duration); }).observe({ type: 'longtask' });
+    const refused = await link.packTable(big, 32 * 1024);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { changed, length: packed.compressedBytes, refused: refused.packed, tasks };
+}"""
+
+
+def test_a_table_is_packed_a_slice_at_a_time_without_cutting_a_character(shared_page, app_server):
+    """A table over one 64 KB slice, with characters outside the BMP (two UTF-16 units) where the
+    slices meet, comes back whole; a table far over the limit stops packing early, with no long task."""
+    page = shared_page
+    fresh_load(page, app_server)
+    row = "a,😀,é,\U0001F9EA\n"
+    text = "x,y,z,w\n" + row * 20_000  # 200,008 UTF-16 units: 4 slices, the first ending inside a pair
+    rng = random.Random(5)
+    big = "".join(f"{rng.random():.12f},{rng.random():.12f}\n" for _ in range(300_000))  # 8 MB of digits
+    result = page.evaluate(PACK_ROUND_TRIP, [text, big])
+    assert result["changed"] == -1 and result["length"] > 0
+    assert result["refused"] is None and result["tasks"] == []
+
+
 @pytest.mark.parametrize("damage", ["cut", "garbled", "not base64"])
 def test_a_cut_or_damaged_link_says_so_and_opens_with_nothing_loaded(shared_page, app_server, damage):
     page = shared_page
