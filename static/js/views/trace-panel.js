@@ -154,6 +154,7 @@ function fetchInBackground(answer) {
   const wanted = () => trace.answer === answer;
   trace.rest = fetchRest(app.engine, answer, wanted, () => {
     if ($("trace-step").dataset.ready === "false") render();
+    else showLoss(); // the step shown was all in, but the batch's loss may have come only now
   }).then((failed) => {
     if (!failed || !wanted()) return;
     exitTrace();
