@@ -17,10 +17,9 @@ Each part answers only what it adds (every summary is made once):
 
 from __future__ import annotations
 
-import math
 import time
 
-from .trace_view import once_per_array
+from .trace_view import finite_number, once_per_array
 
 #: about how long one part of the trace may compute (the page's answer comes within 100 ms);
 #: the first part only needs the first steps, so it is shorter and the trace is on screen sooner
@@ -29,12 +28,6 @@ FIRST_PART_BUDGET_MS = 20
 #: pieces that run over the whole network at once (an Adam step on 10 × 512 × 512 weights is 55 ms
 #: in the browser, the loss after it a forward pass): each starts a part of its own
 HEAVY_PIECES = ("step", "loss_after")
-
-
-def _number(value):
-    """A float, or None when it is not finite (JSON has no NaN)."""
-    value = float(value)
-    return value if math.isfinite(value) else None
 
 
 class PageTrace:
@@ -82,12 +75,12 @@ class PageTrace:
         if phase in ("forward", "backward"):
             self._waiting.append(("values" if phase == "forward" else "backward", done.name, done))
             if phase == "forward" and done.name == self.experiment.network.loss.name:
-                part["loss"] = _number(done.value)
+                part["loss"] = finite_number(done.value)
         elif phase == "step":
             part["stepped"] = done.stepped
             self._waiting.extend(("steps", name, step) for name, step in done.steps.items())
         else:
-            part["loss_after"] = _number(done.loss_after)
+            part["loss_after"] = finite_number(done.loss_after)
 
     def _summarised(self, section, thing):
         form = self.summarised

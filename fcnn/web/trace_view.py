@@ -18,7 +18,8 @@ FULL_CELLS = 8
 HEATMAP_CELLS = 16
 
 
-def _number(value):
+def finite_number(value):
+    """A float, or None when it is not finite (JSON has no NaN)."""
     value = float(value)
     return value if math.isfinite(value) else None
 
@@ -27,7 +28,7 @@ def _numbers(array):
     """Nested lists of floats, None where a number is not finite."""
     if np.all(np.isfinite(array)):
         return array.tolist()
-    return [[_number(v) for v in row] for row in array]
+    return [[finite_number(v) for v in row] for row in array]
 
 
 def _rounded(array, digits=3):
@@ -64,13 +65,13 @@ def summary(value):
         return None
     array = np.asarray(value, dtype=float)
     if array.ndim == 0:
-        number = _number(array)
-        return {"shape": [], "mean": number, "min": number, "max": number, "norm": _number(abs(array)),
+        number = finite_number(array)
+        return {"shape": [], "mean": number, "min": number, "max": number, "norm": finite_number(abs(array)),
                 "values": [[number]], "heatmap": None}
     matrix = array.reshape(1, -1) if array.ndim == 1 else array.reshape(array.shape[0], -1)
     with np.errstate(over="ignore", invalid="ignore"):
-        figures = {"mean": _number(matrix.mean()), "min": _number(matrix.min()), "max": _number(matrix.max()),
-                   "norm": _number(np.linalg.norm(matrix))}
+        figures = {"mean": finite_number(matrix.mean()), "min": finite_number(matrix.min()), "max": finite_number(matrix.max()),
+                   "norm": finite_number(np.linalg.norm(matrix))}
         small = matrix.shape[0] <= FULL_CELLS and matrix.shape[1] <= FULL_CELLS
         return {"shape": list(array.shape), **figures,
                 "values": _numbers(matrix) if small else None,
@@ -108,8 +109,8 @@ def trace_summary(trace, network):
     return {
         "nodes": [node.to_dict(summarised) for node in trace.nodes],
         "steps": {name: summary(step) for name, step in trace.steps.items()},
-        "loss": _number(trace.loss),
-        "loss_after": _number(trace.loss_after),
+        "loss": finite_number(trace.loss),
+        "loss_after": finite_number(trace.loss_after),
         "stepped": trace.stepped,
         "optimizer": trace.optimizer,
         "learning_rate": trace.learning_rate,
