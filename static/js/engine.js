@@ -114,10 +114,8 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     gradientReport: () => call("gradient_report"),
     networkView: () => call("network_view"),
     grid: (size) => call("grid", size),
-    // the trace (views/trace-panel.js): look at the next mini-batch, take its step, check a node's gradient
-    traceNextBatch: () => call("trace_next_batch"),
-    // the same trace in parts (Session.trace_begin answers the first and the trace's number,
-    // trace_more the next until `done`)
+    // the trace (views/trace-panel.js): look at the next mini-batch in parts (trace_begin answers the
+    // first and the trace's number, trace_more the next until `done`), take its step, check a node's gradient
     traceBegin: () => call("trace_begin"),
     traceMore: (trace) => call("trace_more", trace),
     takeTracedStep: () => call("take_traced_step"),

@@ -1,4 +1,4 @@
-// What one step of the trace shows, built from the engine's trace answer (Session.trace_next_batch):
+// What one step of the trace shows, built from the trace as its parts came (trace-parts.js):
 // forward (a node's value and the formula it applied), backward (what its outbound nodes sent back,
 // their sum, its local derivative, what it sends on; a weight's step) and the update.
 // The formulas are the node classes' docstrings (docs[kind]), split into forward and backward parts.
