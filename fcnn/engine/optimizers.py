@@ -15,9 +15,18 @@ from ..errors import ConfigError
 class Optimizer:
     def __init__(self, parameters, learning_rate, weight_decay=0.0):
         self.parameters = parameters
-        self.learning_rate = float(learning_rate)
+        self.learning_rate = learning_rate
         self.weight_decay = float(weight_decay)
         self._step_buffer = np.empty(parameters.size)
+
+    @property
+    def learning_rate(self):
+        return float(self._lr)
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        # kept as a 0-d array too: numpy converts a Python float anew on every step (a few µs in Pyodide)
+        self._lr = np.array(float(value))
 
     def gradient(self):
         """dL/dθ, plus λθ on the weights when weight decay is on."""
@@ -63,8 +72,9 @@ class SGD(Optimizer):
 
     def step(self):
         g = self.gradient()
-        np.multiply(g, self.learning_rate, out=self._step_buffer)
-        self.parameters.values -= self._step_buffer
+        np.multiply(g, self._lr, out=self._step_buffer)
+        values = self.parameters.values
+        np.subtract(values, self._step_buffer, out=values)  # the ufunc itself: `-=` costs a dispatch more
 
 
 class Momentum(Optimizer):
@@ -75,15 +85,15 @@ class Momentum(Optimizer):
     def __init__(self, parameters, learning_rate, weight_decay=0.0, momentum=0.9):
         super().__init__(parameters, learning_rate, weight_decay)
         self.momentum = float(momentum)
+        self._momentum = np.array(self.momentum)  # 0-d, as the learning rate
         self.velocity = np.zeros(parameters.size)
 
     def step(self):
-        g = self.gradient()
-        v = self.velocity
-        v *= self.momentum
-        np.multiply(g, self.learning_rate, out=self._step_buffer)
-        v -= self._step_buffer
-        self.parameters.values += v
+        g, v, values = self.gradient(), self.velocity, self.parameters.values
+        np.multiply(v, self._momentum, out=v)
+        np.multiply(g, self._lr, out=self._step_buffer)
+        np.subtract(v, self._step_buffer, out=v)
+        np.add(values, v, out=values)
 
 
 class Adam(Optimizer):
@@ -95,31 +105,32 @@ class Adam(Optimizer):
     def __init__(self, parameters, learning_rate, weight_decay=0.0, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(parameters, learning_rate, weight_decay)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        # β₁, 1−β₁, β₂, 1−β₂ as 0-d arrays, as the learning rate
+        self._betas = tuple(np.array(value) for value in (beta1, 1.0 - beta1, beta2, 1.0 - beta2))
         self.m = np.zeros(parameters.size)
         self.v = np.zeros(parameters.size)
         self.t = 0
         self._scratch = np.empty(parameters.size)
 
     def step(self):
-        g = self.gradient()
+        g, m, v, s, values = self.gradient(), self.m, self.v, self._scratch, self.parameters.values
         self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        s = self._scratch
-        self.m *= b1
-        np.multiply(g, 1.0 - b1, out=s)
-        self.m += s
-        self.v *= b2
+        b1, one_minus_b1, b2, one_minus_b2 = self._betas
+        np.multiply(m, b1, out=m)
+        np.multiply(g, one_minus_b1, out=s)
+        np.add(m, s, out=m)
+        np.multiply(v, b2, out=v)
         np.multiply(g, g, out=s)
-        s *= 1.0 - b2
-        self.v += s
+        np.multiply(s, one_minus_b2, out=s)
+        np.add(v, s, out=v)
         # fold both bias corrections into one step size and one ε
-        step = self.learning_rate * np.sqrt(1.0 - b2**self.t) / (1.0 - b1**self.t)
-        eps = self.eps * np.sqrt(1.0 - b2**self.t)
-        np.sqrt(self.v, out=s)
-        s += eps
-        np.divide(self.m, s, out=s)
-        s *= step
-        self.parameters.values -= s
+        step = self.learning_rate * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
+        eps = self.eps * np.sqrt(1.0 - self.beta2**self.t)
+        np.sqrt(v, out=s)
+        np.add(s, eps, out=s)
+        np.divide(m, s, out=s)
+        np.multiply(s, step, out=s)
+        np.subtract(values, s, out=values)
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
