@@ -7,6 +7,7 @@ VENDOR_STAMP := static/vendor/.stamp
 PACKAGE_ZIP := static/vendor/fcnn.zip
 FACTS := static/vendor/facts.json
 NUMPY_PYCACHE := static/vendor/numpy-pycache.zip
+PYODIDE_SNAPSHOT := static/vendor/pyodide-snapshot.bin
 FCNN_SOURCES := $(wildcard fcnn/*.py fcnn/*/*.py fcnn/*/*.json)
 
 .PHONY: all vendor serve test unit browser screenshot chromium clean
@@ -31,7 +32,12 @@ $(FACTS): $(FCNN_SOURCES) $(VENDOR_STAMP)
 $(NUMPY_PYCACHE): $(VENDOR_STAMP) scripts/numpy_pycache.py
 	$(PYTHON) scripts/numpy_pycache.py $@
 
-vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP) $(FACTS) $(NUMPY_PYCACHE)
+# The booted Pyodide's memory, made under Node, so a first visit restores it instead of booting;
+# without Node it is written empty and the page boots in full.
+$(PYODIDE_SNAPSHOT): $(VENDOR_STAMP) scripts/pyodide_snapshot.py
+	$(PYTHON) scripts/pyodide_snapshot.py $@
+
+vendor: $(VENDOR_STAMP) $(PACKAGE_ZIP) $(FACTS) $(NUMPY_PYCACHE) $(PYODIDE_SNAPSHOT)
 
 serve: vendor
 	@echo "fcnn is served on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"

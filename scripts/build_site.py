@@ -133,6 +133,7 @@ def collect(root: Path = ROOT) -> dict[str, Path]:
     add("static/favicon.svg")
     add(f"{VENDOR}/fcnn.zip")
     add(f"{VENDOR}/numpy-pycache.zip")  # numpy's compiled modules (scripts/numpy_pycache.py)
+    add(f"{VENDOR}/pyodide-snapshot.bin")  # the booted Pyodide's memory (scripts/pyodide_snapshot.py)
     add(f"{VENDOR}/facts.json")  # the defaults, limits, choices and samples the page builds its controls from
 
     # uPlot: the script and style the page links, and its licence

@@ -60,7 +60,7 @@ READ_RESOURCES = """() => performance.getEntriesByType("resource").map((r) => ({
 KEY_FILES = (
     "index.html", "core.js", "app.js", "pyscript.toml", "pyodide-start.mjs", "pyodide.mjs", "pyodide.asm.js",
     "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", ".whl", "numpy-pycache.zip", "fcnn.zip", "worker.py",
-    "facts.json",
+    "facts.json", "pyodide-snapshot.bin",
 )
 LOG_LINE = re.compile(r'"GET (\S+) HTTP/[\d.]+" (\d+)')
 

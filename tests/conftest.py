@@ -38,6 +38,9 @@ def app_server():
     import numpy_pycache
 
     numpy_pycache.ensure()  # the worker unpacks it (static/js/pyodide-start.mjs): a missing file would be a 404
+    import pyodide_snapshot
+
+    pyodide_snapshot.ensure()  # the worker restores it (static/js/pyodide-start.mjs): a missing file would be a 404
     from fcnn.web import facts  # the page builds its controls from these: the source's, not a stale copy
 
     facts.write(ROOT / "static" / "vendor" / "facts.json")

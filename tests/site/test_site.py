@@ -48,9 +48,11 @@ def built_site(tmp_path_factory):
     import zip_package
 
     import numpy_pycache
+    import pyodide_snapshot
 
     zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
     numpy_pycache.ensure()
+    pyodide_snapshot.ensure()
     facts.write(ROOT / "static" / "vendor" / "facts.json")
     site = tmp_path_factory.mktemp("dist") / "site"
     build_site.build(site, quiet=True)
@@ -67,7 +69,7 @@ def test_site_holds_exactly_the_files_the_page_needs(built_site):
         "static/favicon.svg", "static/css/app.css", "static/data/boston.csv",
         "static/js/offline.js", "static/js/pyodide-start.mjs",
         "static/vendor/fcnn.zip", "static/vendor/facts.json", "static/vendor/numpy-pycache.zip",
-        "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
+        "static/vendor/pyodide-snapshot.bin", "static/vendor/pyscript/core.js", "static/vendor/pyscript/core.css",
         "static/vendor/uplot/uPlot.iife.min.js", "static/vendor/uplot/uPlot.min.css",
         "static/vendor/dagre/dagre.esm.js",
         PYODIDE + "pyodide.mjs", PYODIDE + "pyodide.asm.js", PYODIDE + "pyodide.asm.wasm",
@@ -254,8 +256,11 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         wait_offline_ready(page)
         version = build_site.read_build(built_site)["version"]
         assert cache_names(page) == [f"fcnn-{version}"]
-        # the first start also kept a memory snapshot of the booted Pyodide
-        poll(page, "async () => (await caches.keys()).some(n => n.startsWith('pyodide-snapshot-'))")
+        if (built_site / "static/vendor/pyodide-snapshot.bin").stat().st_size:
+            # the first start restored the build's memory snapshot of the booted Pyodide
+            assert any("restored from its memory snapshot (the build's)" in m for m in guard.console), guard.console
+        else:  # built without Node: the first start booted in full and kept a memory snapshot of it
+            poll(page, "async () => (await caches.keys()).some(n => n.startsWith('pyodide-snapshot-'))")
 
         # cut the network twice over: the browser is offline and the server is gone
         page.context.set_offline(True)
@@ -265,6 +270,7 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         page.context.on("requestfailed", lambda r: r.url != server.origin + "/sw.js" and failed.append(r.url))
         served = []
         page.on("response", lambda r: served.append((r.url, r.from_service_worker)))
+        console_before = len(guard.console)
         page.reload()
         page.wait_for_selector(READY, timeout=120_000)
         assert page.evaluate("navigator.serviceWorker.controller !== null")
@@ -278,7 +284,7 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         assert not bad, bad
         assert not guard.problems(), guard.problems()
         # ... and the offline start restored it instead of booting Pyodide again
-        snapshot_lines = [m for m in guard.console if "snapshot" in m]
+        snapshot_lines = [m for m in guard.console[console_before:] if "snapshot" in m]
         assert len(snapshot_lines) == 1 and "restored from its memory snapshot" in snapshot_lines[0], guard.console
     finally:
         server.stop()
@@ -356,3 +362,40 @@ def test_a_stale_worker_removes_itself_and_the_repository_page_registers_none(pa
         assert "offline" not in page.evaluate("Object.keys(document.body.dataset)")
         assert not guard.problems(), guard.problems()
 
+
+
+def fulfilled_with(body):
+    """A route handler answering every request it takes with ``body``."""
+    return lambda route: route.fulfill(body=body)
+
+
+@pytest.mark.browser
+def test_a_first_visit_restores_the_builds_snapshot_and_a_damaged_one_boots_in_full(page, built_site):
+    """A fresh browser (no snapshot of its own) restores Pyodide from the build's memory snapshot.
+    Given one of another Pyodide build, or bytes that are no snapshot, it says so, boots in full
+    and keeps its own; it trains either way."""
+    snapshot = (built_site / "static/vendor/pyodide-snapshot.bin").read_bytes()
+    if not snapshot:
+        pytest.skip("built without Node.js: the build has no snapshot, and the first visit boots in full")
+    other_build = bytearray(snapshot)
+    other_build[16:48] = bytes(32)  # Pyodide's BUILD_ID, after the magic number and two sizes
+    damages = {"another build": (bytes(other_build), "not usable, booting in full"),
+               "no snapshot": (bytes(range(256)) * 4096, "cut short or damaged: booting in full")}
+    with StaticServer(built_site) as server:
+        guard = open_guarded(page, server.origin)
+        restored = [m for m in guard.console if "snapshot" in m]
+        assert len(restored) == 1 and "restored from its memory snapshot (the build's)" in restored[0], guard.console
+        train_boston(page, epochs=3)
+        assert not guard.problems(), guard.problems()
+        for body, said in damages.values():
+            context = page.context.browser.new_context()
+            try:
+                fresh = context.new_page()
+                fresh.route("**/pyodide-snapshot.bin", fulfilled_with(body))
+                fresh_guard = open_guarded(fresh, server.origin)
+                lines = [m for m in fresh_guard.console if "snapshot" in m]
+                assert len(lines) == 1 and said in lines[0], fresh_guard.console
+                poll(fresh, "async () => (await caches.keys()).some(n => n.startsWith('pyodide-snapshot-'))")
+                train_boston(fresh, epochs=3)
+            finally:
+                context.close()
