@@ -20,47 +20,25 @@ the page starts as it did (slower). Standard library only.
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pyodide_bytecode import compile_in_pyodide  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE = ROOT / "static" / "vendor" / "pyodide"
 OUT = ROOT / "static" / "vendor" / "numpy-pycache.zip"
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
-# Runs in Node: the vendored Pyodide, the vendored numpy, compiled into the mounted folder.
-COMPILE_MJS = """
-import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
-const py = await loadPyodide({ indexURL: "%(pyodide)s/" });
-await py.loadPackage("numpy", { messageCallback: () => {} });
-py.FS.mkdirTree("/out");
-py.FS.mount(py.FS.filesystems.NODEFS, { root: "%(out)s" }, "/out");
-py.runPython(`
-import compileall, importlib.util, pathlib, py_compile, shutil
-numpy = pathlib.Path(importlib.util.find_spec("numpy").origin).parent
-assert compileall.compile_dir(str(numpy), quiet=1, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
-for pyc in numpy.rglob("*.pyc"):
-    target = pathlib.Path("/out") / pyc.relative_to(numpy.parent)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(pyc, target)
-`);
-"""
-
 
 def compile_with_node(folder: Path) -> bool:
-    """numpy's .pyc files into `folder`, compiled by the vendored Pyodide; False without Node."""
-    node = shutil.which("node")
-    if node is None:
+    """numpy's .pyc files into `folder`/out, compiled by the vendored Pyodide; False without Node."""
+    if not compile_in_pyodide(folder / "out", folder):
         print("[pycache] Node.js not found: numpy-pycache.zip is left empty (the page compiles numpy at start)")
         return False
-    script = folder / "compile.mjs"
-    script.write_text(COMPILE_MJS % {"pyodide": PYODIDE.as_posix(), "out": (folder / "out").as_posix()})
-    (folder / "out").mkdir()
-    subprocess.run([node, str(script)], check=True, cwd=folder, stdout=subprocess.DEVNULL)
     return True
 
 

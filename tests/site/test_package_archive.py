@@ -1,5 +1,6 @@
 """The browser's package archive holds what the worker imports, and nothing CPython-only."""
 
+import shutil
 import sys
 import zipfile
 
@@ -17,7 +18,34 @@ def test_the_archive_holds_the_browser_modules_only(tmp_path):
                    "fcnn/run/experiment.py", "fcnn/web/session.py", "fcnn/web/worker.py"):
         assert needed in names
     assert not names & {"fcnn/cli.py", "fcnn/bench.py", "fcnn/__main__.py", "fcnn/web/facts.py"}
-    assert all(name.endswith(".py") and "__pycache__" not in name for name in names)
+    sources = {name for name in names if name.endswith(".py") and "__pycache__" not in name}
+    bytecode = names - sources
+    if shutil.which("node") is None:
+        assert not bytecode  # nothing compiles it without Node: the page compiles fcnn itself
+        return
+    # beside each module, its bytecode compiled by the vendored Pyodide, hash-checked (PEP 552):
+    # Python uses it only while the source has the same hash, so it can never run stale code
+    expected = {f"{name.rsplit('/', 1)[0]}/__pycache__/{name.rsplit('/', 1)[1][:-3]}.cpython-312.pyc" for name in sources}
+    assert bytecode == expected
+    with zipfile.ZipFile(target) as archive:
+        for name in bytecode:
+            assert int.from_bytes(archive.read(name)[4:8], "little") == 0b11, f"{name}: not a hash-checked pyc"
+
+
+def test_an_archive_of_the_same_sources_is_kept_and_a_changed_source_rebuilds_it(tmp_path):
+    target = tmp_path / "fcnn.zip"
+    zip_package.build(target)
+    before = target.stat().st_mtime_ns, target.read_bytes()
+    zip_package.build(target)
+    assert (target.stat().st_mtime_ns, target.read_bytes()) == before
+    with zipfile.ZipFile(target) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries["fcnn/engine/nodes.py"] = b"# changed\n"  # as if a module had changed since
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    zip_package.build(target)
+    assert target.read_bytes() == before[1]
 
 
 def test_nothing_the_browser_imports_is_left_out():

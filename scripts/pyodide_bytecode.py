@@ -1,0 +1,65 @@
+"""Python bytecode compiled by the vendored Pyodide under Node, for modules the page imports.
+
+Pyodide's Python never writes bytecode (its file system is new at every start), so every start
+of the page compiled the modules it imports, numpy's (scripts/numpy_pycache.py) and fcnn's own
+(scripts/zip_package.py), inside WebAssembly. This compiles them once, at build time, with the
+same Python 3.12 (the same bytecode format), and with hash-checked invalidation (PEP 552):
+Python uses a file only while the source beside it has the same hash, so a stale or foreign
+file is ignored and the module is compiled from its source as before. Standard library only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE = ROOT / "static" / "vendor" / "pyodide"
+
+# Runs in Node: the vendored Pyodide compiles a package, one mounted from the host at /src or
+# numpy (loaded from the vendored wheel), and copies its .pyc files, by their path from the
+# package's parent folder (numpy/…/__pycache__/x.cpython-312.pyc), to the host folder at /out.
+COMPILE_MJS = """
+import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+const py = await loadPyodide({ indexURL: "%(pyodide)s/" });
+const [src, out, name] = ["%(src)s", "%(out)s", "%(name)s"];
+if (!src) await py.loadPackage("numpy", { messageCallback: () => {} });
+for (const [dir, root] of [["/out", out], ["/src", src]]) {
+  if (!root) continue;
+  py.FS.mkdirTree(dir);
+  py.FS.mount(py.FS.filesystems.NODEFS, { root }, dir);
+}
+py.globals.set("SRC", src);
+py.globals.set("NAME", name);
+py.runPython(`
+import compileall, importlib.util, pathlib, py_compile, shutil
+tree = pathlib.Path("/src", NAME) if SRC else pathlib.Path(importlib.util.find_spec(NAME).origin).parent
+assert compileall.compile_dir(str(tree), quiet=1, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+for pyc in tree.rglob("*.pyc"):
+    target = pathlib.Path("/out") / pyc.relative_to(tree.parent)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pyc, target)
+`);
+"""
+
+
+def node_path():
+    return shutil.which("node")
+
+
+def compile_in_pyodide(out: Path, work: Path, package: str = "numpy", source: Path | None = None) -> bool:
+    """Compile ``package``, from the folder ``source`` (which holds the package's folder) or, when
+    None, the vendored numpy, into ``out``: ``out/<package>/**/__pycache__/*.cpython-312.pyc``.
+    ``work`` is a scratch folder. False, with nothing compiled, without Node."""
+    node = node_path()
+    if node is None:
+        return False
+    if not (PYODIDE / "pyodide.mjs").is_file():
+        raise SystemExit(f"{PYODIDE} has no pyodide.mjs: run `make vendor` first")
+    script = work / "compile.mjs"
+    script.write_text(COMPILE_MJS % {"pyodide": PYODIDE.as_posix(), "out": out.as_posix(), "name": package,
+                                     "src": source.as_posix() if source else ""})
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([node, str(script)], check=True, cwd=work, stdout=subprocess.DEVNULL)
+    return True
