@@ -19,7 +19,7 @@ $(VENDOR_STAMP): scripts/vendor.py scripts/vendor-lock.json
 	$(PYTHON) scripts/vendor.py
 
 # The fcnn package as one archive the worker unpacks: the same source CPython imports.
-$(PACKAGE_ZIP): $(FCNN_SOURCES) $(VENDOR_STAMP) scripts/zip_package.py scripts/pyodide_bytecode.py
+$(PACKAGE_ZIP): $(FCNN_SOURCES) $(VENDOR_STAMP) scripts/zip_package.py scripts/pyodide_build.py
 	$(PYTHON) scripts/zip_package.py $@
 
 # The facts the page and the engine share (defaults, limits, choices, samples), written
@@ -29,7 +29,7 @@ $(FACTS): $(FCNN_SOURCES) $(VENDOR_STAMP)
 
 # numpy's modules compiled by the vendored Pyodide (under Node), so the page does not compile
 # them at every start; without Node it is written empty and the page compiles them itself.
-$(NUMPY_PYCACHE): $(VENDOR_STAMP) scripts/numpy_pycache.py scripts/pyodide_bytecode.py
+$(NUMPY_PYCACHE): $(VENDOR_STAMP) scripts/numpy_pycache.py scripts/pyodide_build.py
 	$(PYTHON) scripts/numpy_pycache.py $@
 
 # The booted Pyodide's memory, made under Node, so a first visit restores it instead of booting;

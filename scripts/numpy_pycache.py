@@ -26,10 +26,9 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pyodide_bytecode import compile_in_pyodide  # noqa: E402
+from pyodide_build import compile_in_pyodide, ensure_built, require_pyodide, write_atomically  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-PYODIDE = ROOT / "static" / "vendor" / "pyodide"
 OUT = ROOT / "static" / "vendor" / "numpy-pycache.zip"
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
@@ -54,15 +53,11 @@ def archive_bytes(out_folder: Path | None) -> bytes:
 
 def build(target: Path | str = OUT) -> Path:
     target = Path(target)
-    if not (PYODIDE / "pyodide.mjs").is_file():
-        raise SystemExit(f"{PYODIDE} has no pyodide.mjs: run `make vendor` first")
+    require_pyodide()
     with tempfile.TemporaryDirectory(prefix="fcnn-pycache-") as tmp:
         compiled = compile_with_node(Path(tmp))
         data = archive_bytes(Path(tmp) / "out" if compiled else None)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".tmp")
-    partial.write_bytes(data)
-    partial.replace(target)
+    write_atomically(target, data)
     count = len(zipfile.ZipFile(io.BytesIO(data)).namelist())
     print(f"[pycache] wrote {target} ({count} compiled modules, {len(data) / 1e6:.1f} MB)")
     return target
@@ -70,8 +65,7 @@ def build(target: Path | str = OUT) -> Path:
 
 def ensure(target: Path | str = OUT) -> Path:
     """The archive, built once if it is missing (tests call this; `make vendor` rebuilds it)."""
-    target = Path(target)
-    return target if target.is_file() else build(target)
+    return ensure_built(Path(target), build)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,15 @@ full at its first visit and snapshots itself, as before. Standard library only.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pyodide_build import PYODIDE, ensure_built, node_path, require_pyodide, write_atomically  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-PYODIDE = ROOT / "static" / "vendor" / "pyodide"
 OUT = ROOT / "static" / "vendor" / "pyodide-snapshot.bin"
 
 # Runs in Node: the vendored Pyodide booted with no options but the snapshot's, as the page's
@@ -40,7 +41,7 @@ writeFileSync(process.argv[2], py.makeMemorySnapshot());
 
 def snapshot_with_node(folder: Path) -> bytes:
     """The booted Pyodide's memory, made under Node; empty without Node."""
-    node = shutil.which("node")
+    node = node_path()
     if node is None:
         print("[snapshot] Node.js not found: pyodide-snapshot.bin is left empty (the page boots Pyodide in full)")
         return b""
@@ -52,22 +53,17 @@ def snapshot_with_node(folder: Path) -> bytes:
 
 def build(target: Path | str = OUT) -> Path:
     target = Path(target)
-    if not (PYODIDE / "pyodide.mjs").is_file():
-        raise SystemExit(f"{PYODIDE} has no pyodide.mjs: run `make vendor` first")
+    require_pyodide()
     with tempfile.TemporaryDirectory(prefix="fcnn-snapshot-") as tmp:
         data = snapshot_with_node(Path(tmp))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".tmp")
-    partial.write_bytes(data)
-    partial.replace(target)
+    write_atomically(target, data)
     print(f"[snapshot] wrote {target} ({len(data) / 1e6:.1f} MB)")
     return target
 
 
 def ensure(target: Path | str = OUT) -> Path:
     """The snapshot, made once if it is missing (tests call this; `make vendor` remakes it)."""
-    target = Path(target)
-    return target if target.is_file() else build(target)
+    return ensure_built(Path(target), build)
 
 
 if __name__ == "__main__":

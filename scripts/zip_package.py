@@ -4,20 +4,19 @@ The archive is built from the same files CPython imports, so there is one source
 It holds what the browser runs: the command line, the benchmark, the ONNX export and the facts
 writer (run by `make vendor`, not by the page) stay out.
 With Node it also holds their bytecode, compiled by the vendored Pyodide and hash-checked
-(scripts/pyodide_bytecode.py): the worker then imports fcnn without compiling it (about 0.17 s
+(scripts/pyodide_build.py): the worker then imports fcnn without compiling it (about 0.17 s
 of every start). Python uses a .pyc only while its source has the same hash.
 Entries are sorted and timestamped fixed, so the same source gives the same bytes, and an
 archive that already holds these sources is left as it is (tests and benches call `build`).
 """
 
 import pathlib
-import shutil
 import sys
 import tempfile
 import zipfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from pyodide_bytecode import compile_in_pyodide  # noqa: E402
+from pyodide_build import compile_in_pyodide, node_path  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)
@@ -63,7 +62,7 @@ def build(target):
     files = browser_files()
     sources = {path.relative_to(ROOT).as_posix(): path.read_bytes() for path in files}
     held_sources, has_bytecode = held(target)
-    if held_sources == sources and (has_bytecode or shutil.which("node") is None):
+    if held_sources == sources and (has_bytecode or node_path() is None):
         print(f"{target} is up to date ({len(files)} files)")
         return
     entries = {**sources, **compiled_bytecode(sources)}

@@ -1,6 +1,8 @@
-"""Python bytecode compiled by the vendored Pyodide under Node, for modules the page imports.
+"""Build-time work done by the vendored Pyodide under Node: bytecode for the modules the page
+imports, and the files such work writes (scripts/numpy_pycache.py, scripts/zip_package.py,
+scripts/pyodide_snapshot.py).
 
-Pyodide's Python never writes bytecode (its file system is new at every start), so every start
+Bytecode: Pyodide's Python never writes bytecode (its file system is new at every start), so every start
 of the page compiled the modules it imports, numpy's (scripts/numpy_pycache.py) and fcnn's own
 (scripts/zip_package.py), inside WebAssembly. This compiles them once, at build time, with the
 same Python 3.12 (the same bytecode format), and with hash-checked invalidation (PEP 552):
@@ -48,6 +50,25 @@ def node_path():
     return shutil.which("node")
 
 
+def require_pyodide():
+    if not (PYODIDE / "pyodide.mjs").is_file():
+        raise SystemExit(f"{PYODIDE} has no pyodide.mjs: run `make vendor` first")
+
+
+def write_atomically(target: Path, data: bytes) -> Path:
+    """`data` into `target`, whole or not at all (a reader never sees half a file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".tmp")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return target
+
+
+def ensure_built(target: Path, build):
+    """`target`, built by `build(target)` once if it is missing (tests call this; `make vendor` rebuilds it)."""
+    return target if target.is_file() else build(target)
+
+
 def compile_in_pyodide(out: Path, work: Path, package: str = "numpy", source: Path | None = None) -> bool:
     """Compile ``package``, from the folder ``source`` (which holds the package's folder) or, when
     None, the vendored numpy, into ``out``: ``out/<package>/**/__pycache__/*.cpython-312.pyc``.
@@ -55,8 +76,7 @@ def compile_in_pyodide(out: Path, work: Path, package: str = "numpy", source: Pa
     node = node_path()
     if node is None:
         return False
-    if not (PYODIDE / "pyodide.mjs").is_file():
-        raise SystemExit(f"{PYODIDE} has no pyodide.mjs: run `make vendor` first")
+    require_pyodide()
     script = work / "compile.mjs"
     script.write_text(COMPILE_MJS % {"pyodide": PYODIDE.as_posix(), "out": out.as_posix(), "name": package,
                                      "src": source.as_posix() if source else ""})
