@@ -26,11 +26,10 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pyodide_build import compile_in_pyodide, ensure_built, require_pyodide, write_atomically  # noqa: E402
+from pyodide_build import compile_in_pyodide, ensure_built, require_pyodide, write_atomically, zip_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "static" / "vendor" / "numpy-pycache.zip"
-FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
 
 def compile_with_node(folder: Path) -> bool:
@@ -42,13 +41,8 @@ def compile_with_node(folder: Path) -> bool:
 
 
 def archive_bytes(out_folder: Path | None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(out_folder.rglob("*.pyc")) if out_folder else []:
-            info = zipfile.ZipInfo(path.relative_to(out_folder).as_posix(), date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-    return buffer.getvalue()
+    pycs = sorted(out_folder.rglob("*.pyc")) if out_folder else []
+    return zip_bytes({path.relative_to(out_folder).as_posix(): path.read_bytes() for path in pycs})
 
 
 def build(target: Path | str = OUT) -> Path:

@@ -12,12 +12,15 @@ file is ignored and the module is compiled from its source as before. Standard l
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE = ROOT / "static" / "vendor" / "pyodide"
+FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
 # Runs in Node: the vendored Pyodide compiles a package, one mounted from the host at /src or
 # numpy (loaded from the vendored wheel), and copies its .pyc files, by their path from the
@@ -62,6 +65,17 @@ def write_atomically(target: Path, data: bytes) -> Path:
     partial.write_bytes(data)
     partial.replace(target)
     return target
+
+
+def zip_bytes(entries: dict) -> bytes:
+    """A zip of {name: bytes}, entries sorted and dated fixed: the same inputs give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entries[name])
+    return buffer.getvalue()
 
 
 def ensure_built(target: Path, build):

@@ -16,10 +16,9 @@ import tempfile
 import zipfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from pyodide_build import compile_in_pyodide, node_path  # noqa: E402
+from pyodide_build import compile_in_pyodide, node_path, write_atomically, zip_bytes  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 # CPython-only modules: the page never imports them
 NOT_IN_BROWSER = {
     "fcnn/__main__.py", "fcnn/cli.py", "fcnn/bench.py",
@@ -66,14 +65,7 @@ def build(target):
         print(f"{target} is up to date ({len(files)} files)")
         return
     entries = {**sources, **compiled_bytecode(sources)}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[name])
-    tmp.replace(target)
+    write_atomically(target, zip_bytes(entries))
     print(f"wrote {target} ({len(files)} files, {len(entries) - len(files)} compiled)")
 
 

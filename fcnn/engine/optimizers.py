@@ -124,8 +124,9 @@ class Adam(Optimizer):
         np.multiply(s, one_minus_b2, out=s)
         np.add(v, s, out=v)
         # fold both bias corrections into one step size and one ε
-        step = self.learning_rate * np.sqrt(1.0 - self.beta2**self.t) / (1.0 - self.beta1**self.t)
-        eps = self.eps * np.sqrt(1.0 - self.beta2**self.t)
+        root_correction = np.sqrt(1.0 - self.beta2**self.t)
+        step = self.learning_rate * root_correction / (1.0 - self.beta1**self.t)
+        eps = self.eps * root_correction
         np.sqrt(v, out=s)
         np.add(s, eps, out=s)
         np.divide(m, s, out=s)
