@@ -150,19 +150,21 @@ def run_train(args, out):
     print(f"{args.csv}: {table.n_rows} rows; target {cfg.target} ({experiment.task}); "
           f"{len(data.features)} feature columns → {data.x_train.shape[1]} inputs; "
           f"train {len(data.x_train)} / test {len(data.x_test)} rows", file=out)
-    for note in list(getattr(table, "notes", [])) + list(_report_lines(data)):
-        print(f"note: {note}", file=out)
+    for line in list(_report_lines(data)) + experiment.notes:
+        print(f"note: {line}", file=out)
     layers = " → ".join(f"{cfg.activation}({h})" for h in cfg.hidden_layers)
     print(f"network: {data.x_train.shape[1]} → {layers} → {experiment.network.loss.name}; "
           f"{cfg.optimizer} lr {cfg.learning_rate}, batch {cfg.batch_size}, {cfg.epochs} epochs, seed {cfg.seed}", file=out)
+    print(_loss_line(experiment), file=out)
     every = args.log_every if args.log_every > 0 else max(1, cfg.epochs // 20)
     started = time.perf_counter()
     trainer = experiment.trainer
+    scale, number = experiment.loss_scale, "{:.6g}" if experiment.task == "regression" else "{:.6f}"
     while not trainer.finished:
         for r in experiment.train_for(max_epochs=every):
             if r.epoch % every == 0 or r.epoch == 1 or (trainer.finished and r.epoch == trainer.epoch):
-                val = "" if r.val_loss is None else f"  val {r.val_loss:.6f}"
-                print(f"epoch {r.epoch:>6}  loss {r.train_loss:.6f}{val}", file=out)
+                val = "" if r.val_loss is None else f"  val {number.format(r.val_loss * scale)}"
+                print(f"epoch {r.epoch:>6}  loss {number.format(r.train_loss * scale)}{val}", file=out)
     if trainer.stop_reason == "diverged":
         raise FcnnError(f"the loss became infinite or NaN in epoch {trainer.epoch + 1}; lower the learning rate (now {cfg.learning_rate}) and train again")
     if trainer.stop_reason == "early_stopping":
@@ -180,9 +182,20 @@ def run_train(args, out):
 
 
 def _report_lines(data):
+    """The preparation's figures that are not empty, "key: value" each (its notes are printed one by one)."""
     for key, value in data.report.to_dict().items():
-        if value:
+        if value and key != "notes":
             yield f"{key}: {value}"
+
+
+def _loss_line(experiment):
+    """What the printed losses are: a regression network trains on its target scaled (the page's
+    chart shows the same numbers), and the loss is printed converted to the target's units²."""
+    if experiment.task != "regression":
+        return f"loss: {experiment.loss_label} (val: the same on the {experiment.held_out} rows)"
+    target = experiment.config.target
+    return (f"loss: {experiment.loss_label} (val: the same on the {experiment.held_out} rows); the network trains on "
+            f"{target} scaled, where the loss is this ÷ {experiment.loss_scale:.6g}")
 
 
 def run_predict(args, out):

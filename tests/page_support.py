@@ -289,6 +289,47 @@ def act_and_wait(page, action, *testids, timeout=60_000):
     return {testid: text for testid, text, _ in page.evaluate("window.__seen")}
 
 
+# The side panel's sheet each toolbar button opens (index.html, static/js/workspace.js).
+SHEET_OF_TESTID_JS = """(id) => {
+    const element = document.querySelector(`[data-testid="${id}"]`);
+    const sheet = element && element.closest('.sheet');
+    return sheet ? sheet.dataset.sheet : null;
+}"""
+
+
+def sheet_open(page):
+    """The side panel's open sheet ("results", "trace", …), or None."""
+    return page.evaluate("() => document.querySelector('[data-testid=side-panel]').hidden ? null"
+                         " : document.querySelector('[data-testid=side-panel]').dataset.sheet")
+
+
+def open_sheet(page, sheet):
+    """Opens the side panel's sheet with its toolbar button, as a person would (on a phone the
+    toolbar is the More tab's list); nothing when it is open already."""
+    if sheet_open(page) == sheet:
+        return
+    if not page.is_visible(f'[data-open-sheet="{sheet}"]'):
+        page.click(tid("tab-more"))
+    page.click(f'[data-open-sheet="{sheet}"]')
+    page.wait_for_selector(f'.sheet[data-sheet="{sheet}"]:not([hidden])')
+
+
+def show(page, testid):
+    """Brings the hooked element on screen the way a person reaches it: the side panel's sheet
+    it sits in is opened first (the trace's sheet opens with Trace, a node's with the node)."""
+    sheet = page.evaluate(SHEET_OF_TESTID_JS, testid)
+    if sheet:
+        open_sheet(page, sheet)
+    return page.locator(tid(testid))
+
+
+def close_sheet(page):
+    """Closes the side panel with Escape, as a keyboard user would."""
+    if sheet_open(page) is not None:
+        page.keyboard.press("Escape")
+        page.wait_for_selector(f'{tid("side-panel")}[hidden]', state="attached")
+
+
 def error_text(page):
     box = page.locator(tid("error-message"))
     return box.text_content() if box.is_visible() else ""
@@ -380,12 +421,14 @@ def press_train(page, timeout=120_000):
 
 def what_if(page):
     """The what-if prediction's text for the form's current values (or the error it gave)."""
+    show(page, "what-if-button")
     seen = act_and_wait(page, lambda: page.click(tid("what-if-button")), "what-if-result", "error-message")
     return seen.get("what-if-result") or f"error: {seen.get('error-message')}"
 
 
 def download(page, testid):
-    """Clicks a download button and returns the downloaded file's text."""
+    """Clicks a download button (its sheet opened first) and returns the downloaded file's text."""
+    show(page, testid)
     with page.expect_download() as info:
         page.click(tid(testid))
     return open(info.value.path(), encoding="utf-8").read()

@@ -83,6 +83,25 @@ class Experiment:
 
         return validation_accuracy
 
+    # -- the loss's units ---------------------------------------------------------------
+    @property
+    def loss_scale(self):
+        """The factor that turns the engine's loss into the target's units: a regression network
+        trains on the target scaled by ``TargetScaler`` (y' = (y − mean) / scale), so its MSE times
+        scale² is the MSE of its predictions in the target's units². 1.0 for classification,
+        whose cross-entropy has no units. Exact for any L2: weight decay is added to the
+        gradient, never to the loss the engine reports."""
+        if self.task != "regression":
+            return 1.0
+        return float(self.data.encoder.scaler.scale_) ** 2
+
+    @property
+    def loss_label(self):
+        """What the loss times ``loss_scale`` is, in a few words for a chart's axis."""
+        if self.task == "regression":
+            return f"MSE in {self.config.target}'s units²"
+        return "cross-entropy"
+
     # -- training ----------------------------------------------------------------------
     def train_for(self, seconds=None, max_epochs=None):
         return self.trainer.run(seconds=seconds, max_epochs=max_epochs)

@@ -11,6 +11,7 @@ Everything outside this folder imports from here, not from its modules:
 * ``task``: which task a target calls for, and why;
 * ``scalers``: scalers, the largest usable number, ``numeric_matrix``;
 * ``feature_columns``, ``features``: one feature's encoding, the ``FeaturePipeline``;
+* ``left_out``: the columns that are no features unless chosen (ids, row numbers, free text);
 * ``targets``: the target encoders;
 * ``split``: shuffled and stratified splits;
 * ``saved``: the header shared by saved pipelines and encoders;
@@ -20,7 +21,8 @@ Everything outside this folder imports from here, not from its modules:
 from .cells import MISSING_TOKENS, is_missing
 from .columns import Column, ColumnInfo, infer_columns, mixed_column_notes
 from .feature_columns import MAX_CATEGORIES
-from .features import FeaturePipeline, FitReport, left_out_by_default
+from .features import FeaturePipeline, FitReport
+from .left_out import left_out_by_default
 from .prepare import PreparationReport, PreparedData, prepare
 from .scalers import MinMaxScaler, TargetScaler, numeric_matrix
 from .split import stratified_split, train_test_split

@@ -19,6 +19,9 @@ import numpy as np
 
 from .cells import is_missing, label_text, map_distinct, parse_number, plural, preview, sort_labels, where
 
+# Two values a step apart are too common to call a row number (a 0/1 column of two rows).
+MIN_COUNTED_VALUES = 3
+
 
 class Column:
     """One column's cells, typed once.
@@ -171,6 +174,10 @@ class ColumnInfo:
     all_integers: numeric and every value a whole number.
     constant: exactly one distinct value (the column carries no information,
         but can still be used; scaling does not divide by its zero spread).
+    counts_from: for a numeric column that counts up by one in file order, as
+        a row number does (the cell of row k, from 0, is counts_from + k
+        wherever it is not blank; at least MIN_COUNTED_VALUES values), the
+        number it starts at; None for any other column.
     """
 
     name: str
@@ -182,6 +189,7 @@ class ColumnInfo:
     categories: list | None
     all_integers: bool
     constant: bool
+    counts_from: int | None = None
 
     def to_dict(self):
         return asdict(self)
@@ -193,19 +201,33 @@ def infer_column(table, name):
     column = table.column(index)
     if column.numeric:  # the fast path: every cell a number or missing
         numbers = column.numbers
-        present = numbers[~np.isnan(numbers)]
+        positions = np.flatnonzero(~np.isnan(numbers))
+        present = numbers[positions]
         n_missing = column.n - len(present)
         if not len(present):
             return ColumnInfo(name, index, "empty", 0, n_missing, 0, None, False, False)
         distinct = np.unique(present)
+        whole = bool(np.all(distinct == np.floor(distinct)))
         return ColumnInfo(
-            name, index, "numeric", len(present), n_missing, len(distinct), None,
-            bool(np.all(distinct == np.floor(distinct))), len(distinct) == 1,
+            name, index, "numeric", len(present), n_missing, len(distinct), None, whole, len(distinct) == 1,
+            _count_start(present, positions) if whole else None,
         )
     n_values = int(np.count_nonzero(column.codes >= 0))
     categories = sort_labels(column.labels)
     return ColumnInfo(name, index, "categorical", n_values, column.n - n_values, len(categories), categories, False,
                       len(categories) == 1)
+
+
+def _count_start(values, positions):
+    """The start s when each of the whole-number ``values`` is s + the position of its row
+    (``positions``): the column counts up by one in file order, as a row number does; else None.
+    One pass of numpy over the column, as big tables need."""
+    if len(values) < MIN_COUNTED_VALUES:
+        return None
+    start = values[0] - positions[0]
+    if not np.all(values - positions == start):
+        return None
+    return int(start)
 
 
 def infer_columns(table):

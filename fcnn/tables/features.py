@@ -23,21 +23,11 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from .cells import agree, plural
 from .columns import Column
-from .feature_columns import MAX_CATEGORIES, CategoricalFeature, feature_from_dict, fit_categorical, fit_numeric
+from .feature_columns import CategoricalFeature, feature_from_dict, fit_categorical, fit_numeric
 from .saved import FORMAT_VERSION, check_saved_header, invalid
 
 SCALINGS = ("standard", "minmax", "none")
 MISSING_POLICIES = ("impute", "drop")
-
-
-def left_out_by_default(infos):
-    """{name: why} for the columns that are not features unless chosen: text columns with
-    more than MAX_CATEGORIES values, most likely an id or free text, not a category."""
-    return {
-        info.name: f"column {info.name!r} holds {info.n_distinct} different text values, too many to be categories"
-        for info in infos
-        if info.kind == "categorical" and info.n_distinct > MAX_CATEGORIES
-    }
 
 
 @dataclass

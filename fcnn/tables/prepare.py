@@ -19,7 +19,8 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from .cells import agree, lines_preview, plural
 from .columns import infer_columns
-from .features import FeaturePipeline, left_out_by_default
+from .features import FeaturePipeline
+from .left_out import left_out_by_default
 from .split import stratified_split, train_test_split
 from .targets import TargetEncoder
 from .task import resolve_task
@@ -117,8 +118,9 @@ def prepare(table, target, features=None, task=None, scaling="standard", missing
 
     table: a Table (``read_csv_text``); target: the column to predict.
     features: the columns to predict from; None means every other column,
-        except those with no values and text columns with more than
-        MAX_CATEGORIES values (ids, free text), each left out with a note.
+        except those with no values and those ``left_out_by_default`` names
+        (text ids and free text, row numbers, numeric ids), each left out
+        with a note.
     task: None (``detect_task`` decides), "regression", "binary",
         "multiclass" or "classification" (binary or multiclass by the count).
     scaling, missing: as ``FeaturePipeline``.
@@ -216,7 +218,15 @@ def _chosen_features(infos, target, features, notes):
     if features is None:
         why = left_out_by_default(info for name, info in infos.items() if name != target)
         features = [name for name in infos if name != target and name not in why]
-        notes.extend(f"{reason}, so it is left out of the features" for reason in why.values())
+        for name, reason in why.items():
+            # a number column can pass for a measurement, so say how to keep it
+            advice = "; choose it as a feature if it really is one" if infos[name].kind == "numeric" else ""
+            notes.append(f"{reason}, so it is left out of the features{advice}")
+        if not features and why:
+            raise DataError(
+                f"every column but the target looks like an id, a row number or free text ({'; '.join(why.values())}); "
+                "choose the feature columns yourself to train on them anyway"
+            )
         if not features:
             raise DataError("the data has only the target column; add at least one feature column")
         return features, list(why)

@@ -74,6 +74,7 @@ def progress_answer(trainer, records):
         "epoch": trainer.epoch,
         "finished": trainer.finished,
         "stop_reason": trainer.stop_reason,
+        "best_epoch": best_epoch(trainer),
         # per epoch: [epoch, [‖W‖ per layer], [‖dLoss/dW‖ of its last batch per layer]], output layer last
         "layer_norms": [[r.epoch, finite_numbers(r.weight_norms), finite_numbers(r.gradient_norms)] for r in records],
         "val_accuracy": [[r.epoch, r.metrics["val_accuracy"]] for r in records if "val_accuracy" in r.metrics],
@@ -86,6 +87,13 @@ def progress_answer(trainer, records):
             **answer,
         )
     return answer
+
+
+def best_epoch(trainer):
+    """The epoch whose validation loss was the best so far: with early stopping on, a run that
+    stops early or trains all its epochs ends with that epoch's weights (one that diverges, with
+    its last finite epoch's). None when early stopping is off or no epoch was validated yet."""
+    return trainer.best_epoch if trainer.patience and trainer.best_epoch else None
 
 
 def settings_from_json(config_json):

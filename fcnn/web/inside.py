@@ -21,6 +21,7 @@ from .neuron_maps import MAP_SIZE, neuron_maps
 from .trace_check import batch_of_rows, check_gradient
 from .trace_progress import FIRST_PART_BUDGET_MS, TRACE_BUDGET_MS, PageTrace
 from .trace_view import kind_docs, trace_summary
+from .workspace_views import layer_units, output_view, shown_weights
 from ..engine import lr_finder
 from ..engine.gradcheck import check_all_node_kinds, demo_batch, gradient_check
 from ..errors import FcnnError
@@ -173,8 +174,25 @@ class RunInsideViews:
     @json_answer
     @leaves_nodes_alone
     def network_view(self):
-        """The node graph and, per layer, the strongest weights (for the neuron view)."""
-        return views.network_view(self._network())
+        """The node graph, per layer the strongest weights, and ``shown``: the weights among the
+        units the page's Neurons face draws (see workspace_views.shown_weights)."""
+        network = self._network()
+        answer = views.network_view(network)
+        answer["shown"] = shown_weights(network)
+        return answer
+
+    @json_answer
+    @leaves_nodes_alone
+    def layer_units(self, layer):
+        """Each unit of layer ``layer`` (1-based) with its bias and incoming weight norm: the list
+        behind a wide layer's "+N more" (see workspace_views.layer_units)."""
+        return {"layer": int(layer), "units": layer_units(self._network(), layer)}
+
+    @json_answer
+    def output_view(self):
+        """The run's output now on its test rows, predicted against actual (the Output column
+        while it trains; see workspace_views.output_view)."""
+        return output_view(self._current())
 
     @json_answer
     @leaves_nodes_alone

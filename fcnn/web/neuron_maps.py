@@ -19,6 +19,7 @@ import numpy as np
 from ..engine.graph import forward_pass
 from ..engine.network import EVALUATION_CHUNK_ROWS
 from ..errors import FcnnError
+from ..run.settings import LIMITS
 from .views import _padded_range as padded_range  # the decision map's plane, so both maps span the same one
 
 MAP_SIZE = 24
@@ -28,7 +29,7 @@ MIN_MAP_SIZE = 8
 # 0.2–1 G multiply-adds a second, so a big network gets a coarser grid: 10 layers of 512
 # units (2.6 M a row) get 10×10 cells, not 24×24 (8 s a map in a busy browser).
 MAP_WORK_LIMIT = 250_000_000
-MAX_UNITS_SHOWN = 16
+MAX_UNITS_SHOWN = LIMITS["units_drawn"]  # the units the page's Neurons face draws
 HISTOGRAM_BINS = 20
 # grid values travel as JSON: 4 decimals is finer than any colour a map can show
 MAP_DECIMALS = 4

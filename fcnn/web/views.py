@@ -13,6 +13,7 @@ import numpy as np
 from ..engine.nodes import WeightNode
 from ..errors import FcnnError
 from ..tables import TASKS, TargetEncoder, explain_task, is_missing, resolve_task
+from .answers import best_epoch
 
 MAX_RESULT_ROWS = 10_000
 GRID_SIZE = 40
@@ -116,7 +117,9 @@ def _points(table, features, target):
 
 
 def results_view(experiment):
-    """Test metrics and, for each test row (at most MAX_RESULT_ROWS), the actual and predicted values."""
+    """Test metrics and, for each test row (at most MAX_RESULT_ROWS), the actual and predicted values;
+    with how the run ended: ``stop_reason`` (None while it can still train), ``best_epoch`` (see
+    answers.best_epoch: the weights kept when early stopping is on), the epochs trained and planned."""
     metrics = experiment.test_metrics()
     out = experiment.test_output()
     actual = experiment.data.target_test[:MAX_RESULT_ROWS]
@@ -128,6 +131,8 @@ def results_view(experiment):
     return {
         "task": experiment.task, "metrics": metrics, "r2": metrics.get("r2"), "accuracy": metrics.get("accuracy"),
         "epoch": experiment.trainer.epoch, "target": experiment.config.target, "rows": rows, "n_test": int(len(out)),
+        "stop_reason": experiment.trainer.stop_reason, "best_epoch": best_epoch(experiment.trainer),
+        "epochs_planned": experiment.config.epochs,
     }
 
 

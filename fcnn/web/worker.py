@@ -71,6 +71,8 @@ grid = session.grid
 check_trace_gradient = session.check_trace_gradient
 graph_view = session.graph_view  # the Graph view (fcnn/web/graph_view.py)
 neuron_maps = session.neuron_maps
+output_view = session.output_view  # the workspace's Output column while a run trains
+layer_units = session.layer_units
 
 
 def simulate_fatal_error():
@@ -133,5 +135,5 @@ __export__ = [
     "results", "model_json", "load_model", "predict_csv", "predict_row", "gradient_report", "trace_next_batch", "take_traced_step", "network_view", "grid",
     "find_learning_rate", "graph_view", "neuron_maps", "model_python",
     "simulate_fatal_error", "simulate_hang_next_train", "memory_bytes",
-    "check_trace_gradient", "startup_marks", "trace_begin", "trace_more",
+    "check_trace_gradient", "startup_marks", "trace_begin", "trace_more", "output_view", "layer_units",
 ]

@@ -1,5 +1,5 @@
 // Wiring only: page events → engine calls → views. The modules that act hold the logic
-// (data-loading, run-controller, model-files, recovery, share-link); the views draw.
+// (data-loading, run-controller, model-files, recovery, share-link, workspace); the views draw.
 // Start-up: the shared facts (facts.json) build the controls, so a sample or a file can be
 // chosen at once; what is chosen before the engine is ready waits for it (data-loading.js).
 import { $, downloadText, el } from "./dom.js";
@@ -10,48 +10,54 @@ import { trackFocus } from "./focus-flow.js";
 import * as loading from "./data-loading.js";
 import * as models from "./model-files.js";
 import { wireFinder } from "./lr-find.js";
+import { catchUpOutput } from "./model-views.js";
+import { networkSpec } from "./network-spec.js";
 import { app, showError, showStatus, updateControls } from "./page.js";
 import { LOAD_TIMEOUT_MS, onEngineCrash, onRestartEngine, onSlowCall, withTimeout } from "./recovery.js";
 import * as run from "./run-controller.js";
 import { runState } from "./run-state.js";
-import { updateShareLink } from "./share-link.js";
+import { readConfig, updateShareLink } from "./share-link.js";
 import { fromHash } from "./state.js";
 import { linkedData } from "./data-link.js";
 import { demoSettings, showDemo } from "./demo.js";
-import { lessonFromHash, lessonSettings, showLesson, wireLessons } from "./lessons.js";
+import { forgetLesson, lessonFromHash, lessonSettings, showLesson, wireLessons } from "./lessons.js";
+import { pushUrlState, wireUrlState } from "./url-state.js";
+import { closeSheet, openSheet, setFace, setTab, showSheet, wireWorkspace } from "./workspace.js";
 import { buildControls } from "./views/controls.js";
 import * as dataPanel from "./views/data-panel.js";
 import { createGraphView } from "./views/graph-view.js";
-import { readConfig } from "./share-link.js";
 import { createLossChart } from "./views/loss-chart.js";
 import { createNormsChart } from "./views/norms-chart.js";
 import * as modelPanel from "./views/model-panel.js";
 import * as network from "./views/network-view.js";
 import { watchNeuronMaps } from "./views/neuron-maps.js";
+import { configureNeuronsView, moreListElements, showSpec } from "./views/neurons-view.js";
 import * as table from "./views/table-view.js";
 import * as taskView from "./views/task-view.js";
-import { wireTracePanel } from "./views/trace-panel.js";
+import { exitTrace, traceIsOn, wireTracePanel } from "./views/trace-panel.js";
 
 const train = () => loading.requestTrain(run.startRun);
 
-// the graph line follows the controls until a model is built
-function showPlannedGraph() {
-  if (app.hasModel) return;
+// The network as the settings and the run say it is: the drawing, and the graph line.
+function showNetwork() {
+  showSpec(networkSpec());
   network.showPlannedGraph(modelPanel.layerWidths().length, $("activation-select").value, $("task-select").value);
 }
 
-function wireDropZone() {
+// A file dropped anywhere on the page loads, as one chosen with Open CSV does.
+function wireDrop() {
   const zone = $("drop-zone");
-  zone.addEventListener("dragover", (e) => {
-    e.preventDefault();
-    zone.classList.add("over");
-  });
+  zone.addEventListener("dragover", () => zone.classList.add("over"));
   zone.addEventListener("dragleave", () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => {
-    e.preventDefault();
+  document.addEventListener("dragover", (e) => {
+    if ([...(e.dataTransfer?.types || [])].includes("Files")) e.preventDefault();
+  });
+  document.addEventListener("drop", (e) => {
     zone.classList.remove("over");
-    const file = e.dataTransfer.files[0];
-    if (!app.factsReady || !file) return;
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    e.preventDefault();
+    if (!app.factsReady) return;
     // the file inputs are disabled while training; a drop gets told why instead of nothing
     if (runState() === "training") showError(`The file ${file.name} was not loaded: training is running. Press Pause or Stop, then drop it again.`);
     else loading.requestFile(file);
@@ -60,16 +66,21 @@ function wireDropZone() {
 
 function wireData() {
   $("file-input").addEventListener("change", (e) => loading.requestFile(e.target.files[0]));
-  wireDropZone();
-  $("sample-select").addEventListener("change", (e) => e.target.value && loading.requestSample(e.target.value));
+  wireDrop();
+  $("sample-select").addEventListener("change", (e) => e.target.value && loading.requestSample(e.target.value, { withSettings: true }));
   $("target-select").addEventListener("change", (e) => {
     dataPanel.showFeatures(app.columns, e.target.value, null, app.leftOut);
-    taskView.describeTarget(app.engine, e.target.value);
+    dataPanel.confirmTarget();
+    taskView.describeTarget(app.engine, e.target.value).then(showNetwork);
   });
   $("task-select").addEventListener("change", taskView.render);
-  $("add-layer").addEventListener("click", () => { modelPanel.addLayer(); updateShareLink(); showPlannedGraph(); });
-  $("remove-layer").addEventListener("click", () => { modelPanel.removeLayer(); updateShareLink(); showPlannedGraph(); });
-  document.querySelector("main").addEventListener("change", () => { updateShareLink(); showPlannedGraph(); });
+  const layersChanged = () => { updateShareLink(); showNetwork(); };
+  $("add-layer").addEventListener("click", () => { modelPanel.addLayer(); layersChanged(); });
+  $("remove-layer").addEventListener("click", () => { modelPanel.removeLayer(); layersChanged(); });
+  document.querySelector("main").addEventListener("change", layersChanged);
+  // new data, or a target described: what the drawing plans follows
+  document.addEventListener("fcnn:data-replaced", () => run.clearRun());
+  document.addEventListener("fcnn:data-loaded", showNetwork);
   modelPanel.linkLearningRate();
   wireFinder();
 }
@@ -83,6 +94,8 @@ function wireRun() {
   $("stop-button").addEventListener("click", run.stopRun);
   $("reset-button").addEventListener("click", run.resetRun);
   wireTracePanel({ startRunWithoutTraining: run.startRunWithoutTraining, pauseRun: run.pauseRun, showTracedStep: run.showTracedStep });
+  document.addEventListener("fcnn:run-state", showNetwork);
+  document.addEventListener("fcnn:run-started", showNetwork);
 }
 
 function wireModel() {
@@ -114,30 +127,93 @@ function wireGraph() {
   document.addEventListener("fcnn:engine-state", ({ detail }) => detail.state === "ready" && graph.request({ force: true }));
 }
 
-// The controls from the facts, the link's settings on them, and the link's sample asked for.
+// "+N more" on a wide column: its units listed in the side panel (with their figures once trained).
+async function showMoreUnits(more) {
+  $("units-title").textContent = more.title;
+  $("units-list").replaceChildren(...moreListElements(more));
+  showSheet("units");
+  if (more.kind === "input" || !app.engine || !app.started) return;
+  const answer = await app.engine.layerUnits(more.layer);
+  if (answer.ok && $("units-title").textContent === more.title) $("units-list").replaceChildren(...moreListElements(more, answer.units));
+}
+
+// The workspace: the side panel's sheets, the network's faces, the phone's tabs. A trace is drawn
+// on the Nodes face with its numbers in the side panel; leaving one leaves the other.
+function wireLayout() {
+  wireWorkspace();
+  configureNeuronsView({ unitsDrawn: facts.limits?.units_drawn, onMore: showMoreUnits });
+  $("trace-button").addEventListener("click", () => {
+    setFace("nodes");
+    setTab("network");
+    showSheet("trace", { focus: false });
+  });
+  document.addEventListener("fcnn:sheet", ({ detail }) => {
+    if (detail.name !== "trace" && traceIsOn()) exitTrace();
+    if (!detail.name) catchUpOutput();
+  });
+  document.addEventListener("fcnn:trace-step", ({ detail }) => {
+    if (detail.name === null && detail.phase === null && openSheet() === "trace") closeSheet();
+  });
+  document.addEventListener("fcnn:node-chosen", () => {
+    if (!traceIsOn()) showSheet("node", { focus: false });
+  });
+  document.addEventListener("fcnn:tab", catchUpOutput);
+  $("share-link").addEventListener("click", (e) => {
+    e.preventDefault();
+    pushUrlState($("share-link").getAttribute("href"));
+  });
+}
+
+// The controls from the facts, the link's settings on them, and the link's data asked for.
 // What wins: the link's settings, then a lesson it names, then a demo folder's, then the defaults.
-function applyFacts() {
-  buildControls(facts);
-  showDemo();
-  wireLessons();
-  modelPanel.setLayerLimits(facts.limits.max_layers, facts.limits.max_units);
-  const hashed = fromHash(location.hash, facts.defaults);
-  const opened = lessonFromHash(location.hash);
+function configFromHash(hash) {
+  const hashed = fromHash(hash, facts.defaults);
+  const opened = lessonFromHash(hash);
   const lesson = opened ? lessonSettings(opened.lesson, opened.tried) : {};
-  const otherData = Boolean(opened || hashed.sample || linkedData(location.hash));
-  const config = { ...facts.defaults, ...demoSettings(otherData), ...lesson, ...hashed };
-  modelPanel.applyModelSettings(config);
-  if (opened) showLesson(opened.lesson, opened.tried);
-  app.factsReady = true;
-  updateControls();
-  showPlannedGraph();
-  const linked = linkedData(location.hash);
+  const otherData = Boolean(opened || hashed.sample || linkedData(hash));
+  return { opened, config: { ...facts.defaults, ...demoSettings(otherData), ...lesson, ...hashed } };
+}
+
+function loadHashData(hash, config) {
+  const linked = linkedData(hash);
   if (linked) {
     loading.requestLinkedData(linked, config.target || null, config.features || null, config.task || null);
   } else if (config.sample) {
     $("sample-select").value = config.sample;
-    loading.requestSample(config.sample, config.target || null, config.features || null, config.task || null);
+    loading.requestSample(config.sample, { target: config.target || null, features: config.features || null, task: config.task || null });
   }
+}
+
+function applyFacts() {
+  buildControls(facts);
+  showDemo();
+  wireLessons();
+  wireLayout();
+  modelPanel.setLayerLimits(facts.limits.max_layers, facts.limits.max_units);
+  const { opened, config } = configFromHash(location.hash);
+  modelPanel.applyModelSettings(config);
+  if (opened) showLesson(opened.lesson, opened.tried);
+  app.factsReady = true;
+  updateControls();
+  showNetwork();
+  loadHashData(location.hash, config);
+}
+
+// Back or Forward: the controls, the lesson and the data as the entry names them.
+function applyHash(hash) {
+  const { opened, config } = configFromHash(hash);
+  modelPanel.applyModelSettings(config);
+  if (opened) showLesson(opened.lesson, opened.tried);
+  else forgetLesson();
+  const sampleChanged = config.sample && config.sample !== app.sample;
+  if (linkedData(hash) || sampleChanged) loadHashData(hash, config);
+  else if (config.target && app.columns.includes(config.target) && $("target-select").value !== config.target) {
+    $("target-select").value = config.target;
+    $("target-select").dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  updateShareLink();
+  showNetwork();
+  document.querySelector("main").dispatchEvent(new Event("change", { bubbles: true }));
 }
 
 // why facts.json could not be read, once it failed: the status keeps saying so
@@ -196,6 +272,7 @@ async function main() {
   trackFocus();
   watchNeuronMaps();
   updateControls();
+  wireUrlState(applyHash);
   const factsRead = startFacts();
   try {
     app.engine = await startEngine(loadingStarted);
@@ -217,9 +294,8 @@ async function main() {
   await loading.runQueued(models.loadModelFile, run.startRun);
   // nothing was waiting, or what waited did not load: the page says it is ready
   if ($("status").dataset.state === "loading") {
-    showStatus("ready", `Ready (runtime loaded in ${seconds} s). Choose a CSV file or a sample.`);
+    showStatus("ready", `Ready (runtime loaded in ${seconds} s). Choose a sample, a lesson or a CSV file.`);
   }
-  window.addEventListener("hashchange", () => location.reload());
 }
 
 main();

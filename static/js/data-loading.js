@@ -1,34 +1,43 @@
 // Loading data: a user's file (chosen or dropped), a sample (fetched CSV or a generated toy
 // set), and what the user chose before the engine was ready, carried out once it is.
 import { $ } from "./dom.js";
+import { emit } from "./events.js";
 import { facts, sampleNamed, sampleTitle } from "./facts.js";
 import { formatSize, readBytes } from "./file-read.js";
 import { app, showError, showStatus, updateControls } from "./page.js";
 import { holdCsv, holdToySample } from "./held.js";
-import { updateShareLink } from "./share-link.js";
+import { shareHash, updateShareLink } from "./share-link.js";
+import { pushUrlState } from "./url-state.js";
 import { unpackTable } from "./data-link.js";
 import * as dataPanel from "./views/data-panel.js";
+import * as modelPanel from "./views/model-panel.js";
 import * as taskView from "./views/task-view.js";
 
 // the toy data's own seed is fixed, so a link (sample name + settings) always names the same table
 const TOY_DATA_SEED = 0;
 
+// `preferredTarget` null: the engine's guess is taken, and shown as a guess to check first.
 async function showLoaded(answer, preferredTarget, preferredFeatures) {
   showError("");
+  emit("fcnn:data-replaced", { name: answer.name }); // what belonged to the data before is cleared
   app.hasData = true;
   app.columns = answer.columns;
   app.leftOut = answer.left_out;
   app.previewRow = answer.preview[0] || null;
   dataPanel.showDataset(answer);
   const target = answer.columns.includes(preferredTarget) ? preferredTarget : answer.suggested_target;
-  dataPanel.showTargetOptions(answer.columns, target);
+  dataPanel.showTargetOptions(answer.columns, target, !answer.columns.includes(preferredTarget));
   dataPanel.showFeatures(answer.columns, target, preferredFeatures, answer.left_out);
   // a task chosen for the old data does not carry over to new data (a link's task is put back after)
   $("task-select").value = "auto";
   await taskView.describeTarget(app.engine, target);
   updateControls();
   updateShareLink();
-  showStatus("ready", `Ready: ${answer.name} loaded. Check the column to predict and its task, then press Train.`);
+  emit("fcnn:data-loaded", { name: answer.name });
+  const guessed = !answer.columns.includes(preferredTarget);
+  showStatus("ready", guessed
+    ? `Ready: ${answer.name} loaded. First choose what to predict (${target} is a guess), then press Train.`
+    : `Ready: ${answer.name} loaded. Check the column to predict and its task, then press Train.`);
 }
 
 // data: a sample's CSV text, or a user's file as bytes (the engine decodes them)
@@ -78,6 +87,7 @@ async function loadFile(file) {
   if (loaded) {
     app.sample = "";
     $("sample-select").value = "";
+    dataPanel.showSampleSettings(null);
     updateShareLink();
   }
   return loaded;
@@ -85,6 +95,15 @@ async function loadFile(file) {
 
 // Arrow keys on the sample list choose one sample after another: only the latest choice loads.
 let sampleRequest = 0;
+
+// A sample chosen from the list opens with the settings that solve it (facts: sample.settings).
+function applySampleSettings(sample) {
+  if (!sample.settings || !Object.keys(sample.settings).length) return;
+  modelPanel.applyModelSettings(sample.settings);
+  dataPanel.showSampleSettings(sample);
+  // the controls changed: the share link, the drawing and the graph follow (app.js listens on main)
+  document.querySelector("main").dispatchEvent(new Event("change", { bubbles: true }));
+}
 
 async function loadToySample(name, preferredTarget, preferredFeatures) {
   const answer = await app.engine.loadSample(name, TOY_DATA_SEED);
@@ -98,10 +117,12 @@ async function loadToySample(name, preferredTarget, preferredFeatures) {
   return true;
 }
 
-async function loadSample(name, preferredTarget = null, preferredFeatures = null) {
+async function loadSample(name, preferredTarget = null, preferredFeatures = null, withSettings = false) {
   const request = ++sampleRequest;
   const sample = sampleNamed(name);
   if (!sample) return false;
+  if (withSettings) applySampleSettings(sample);
+  else dataPanel.showSampleSettings(null);
   if (!sample.file) return loadToySample(name, preferredTarget, preferredFeatures);
   const response = await fetch(`./static/data/${sample.file}`);
   if (!response.ok) {
@@ -133,18 +154,21 @@ function queue(change) {
   showStatus("loading", `${waitingNote()}.`);
 }
 
-// A sample chosen (from the list, or by a link: its target, features and task come with it).
-export function requestSample(name, target = null, features = null, task = null) {
+// A sample chosen: from the list (withSettings: it opens with the settings that solve it, and is
+// a history entry), or by a link or a lesson (their target, features, task and settings come with them).
+export function requestSample(name, { target = null, features = null, task = null, withSettings = false } = {}) {
   if (!sampleNamed(name)) return Promise.resolve(false);
   if (!app.engine) {
+    if (withSettings) applySampleSettings(sampleNamed(name));
     queue({ data: { kind: "sample", name, target, features, task, title: sampleTitle(name) } });
     return Promise.resolve(false);
   }
-  return loadSample(name, target, features).then((loaded) => {
+  return loadSample(name, target, features, withSettings).then((loaded) => {
     if (loaded && task && facts.choices.task.includes(task)) {
       $("task-select").value = task;
       taskView.render();
     }
+    if (loaded && withSettings) pushUrlState(shareHash());
     return loaded;
   });
 }
@@ -206,7 +230,7 @@ export async function runQueued(loadModelFile, train) {
   let loaded = false;
   if (data?.kind === "file") loaded = await loadFile(data.file);
   else if (data?.kind === "linked") loaded = await loadLinked(data);
-  else if (data) loaded = await requestSample(data.name, data.target, data.features, data.task);
+  else if (data) loaded = await requestSample(data.name, data);
   app.dataQueued = false;
   updateControls();
   if (modelFile) await loadModelFile(modelFile);

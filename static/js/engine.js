@@ -125,6 +125,10 @@ export async function connectEngine(onStage = () => {}, onCrash = () => {}, onSl
     // the learning-rate range test for these settings; starts and changes no run
     findLearningRate: (config) => call("find_learning_rate", JSON.stringify(config)),
     neuronMaps: (size) => call("neuron_maps", size),
+    // the Output column while a run trains: predicted against actual on the test rows
+    outputView: () => call("output_view"),
+    // a wide layer's units, each with its bias and incoming weight norm ("+N more")
+    layerUnits: (layer) => call("layer_units", layer),
   };
 }
 

@@ -27,5 +27,5 @@ export function keepFocus(phase) {
   const active = document.activeElement;
   if (active && active !== left && active !== document.body) return;
   const next = (NEXT_BY_PHASE[phase] || []).map($).find((button) => button && !button.disabled);
-  if (next) next.focus();
+  if (next) next.focus({ preventScroll: true }); // the reader stays where they were
 }

@@ -5,7 +5,8 @@ import { $, el } from "./dom.js";
 import { facts } from "./facts.js";
 import * as loading from "./data-loading.js";
 import { app } from "./page.js";
-import { updateShareLink } from "./share-link.js";
+import { shareHash, updateShareLink } from "./share-link.js";
+import { pushUrlState } from "./url-state.js";
 import * as modelPanel from "./views/model-panel.js";
 
 const lessonNamed = (name) => (facts.lessons || []).find((lesson) => lesson.name === name) || null;
@@ -55,11 +56,15 @@ function openLesson(lesson) {
   modelPanel.applyModelSettings(lessonSettings(lesson, false));
   showLesson(lesson, false);
   $("sample-select").value = lesson.sample;
-  loading.requestSample(lesson.sample, null, null, lesson.settings.task || null).then(() => updateShareLink());
   document.querySelector("main").dispatchEvent(new Event("change", { bubbles: true }));
+  // the lesson is a history entry of its own (once its sample is loaded): Back returns to what was before it
+  loading.requestSample(lesson.sample, { task: lesson.settings.task || null }).then(() => {
+    updateShareLink();
+    if (app.lesson === lesson.name) pushUrlState(shareHash());
+  });
 }
 
-function forgetLesson() {
+export function forgetLesson() {
   app.lesson = "";
   app.lessonTried = false;
   $("lesson-text").hidden = true;

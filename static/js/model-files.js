@@ -80,6 +80,7 @@ export async function loadModelFile(file) {
   app.hasModel = true;
   app.target = answer.target;
   predict.showModelInfo(file.name, answer, app.hasData ? app.columns : null);
+  $("model-source").textContent = `These predict with the model file ${file.name} (predicting ${answer.target}), until a run replaces it.`;
   app.classes = answer.classes || [];
   whatIf.showWhatIf(answer.feature_fields, exampleRow());
   updateControls();

@@ -3,6 +3,7 @@
 import { $, sentence } from "./dom.js";
 import { keepFocus } from "./focus-flow.js";
 import { runState, stopWasAsked } from "./run-state.js";
+import { lockLayers } from "./views/model-panel.js";
 
 export const app = {
   engine: null, // null until the engine is ready, and while a new one starts
@@ -41,7 +42,7 @@ export function showError(message) {
 
 export function updateControls() {
   // nothing reaches the engine until a new one holds the data and model again
-  document.querySelector("main").inert = app.restarting;
+  for (const part of document.querySelectorAll('[data-while-restarting="inert"]')) part.inert = app.restarting;
   const { hasData, hasModel, busy, factsReady } = app;
   // a run asked to stop is still training until its slice ends; a failed run's controls are a done one's
   const phase = { training: stopWasAsked() ? "stopping" : "training", failed: "done" }[runState()] || runState();
@@ -61,6 +62,8 @@ export function updateControls() {
   $("what-if-button").disabled = running || !hasModel;
   $("gradcheck-button").disabled = running || !app.engine;
   $("download-predictions").disabled = running || phase === "idle";
+  // a run's layers are its own until it is stopped or reset
+  lockLayers(running || phase === "paused");
   keepFocus(phase);
 }
 

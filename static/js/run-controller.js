@@ -1,15 +1,18 @@
 // The run: start, training in slices, pause, resume, step, stop, reset, and the results at
 // its end. Its state lives in run-state.js, which announces every transition.
-import { $ } from "./dom.js";
-import { emitProgress } from "./events.js";
+import { $, formatNumber } from "./dom.js";
+import { emit, emitProgress } from "./events.js";
 import { drawNow, drawOnFrame, dropDrawing } from "./frame-draw.js";
 import { app, exampleRow, showError, showStatus, updateControls } from "./page.js";
 import { holdModel } from "./held.js";
 import { modelViewsRefreshing, redrawModelViews, refreshModelViewsInBackground } from "./model-views.js";
 import { askStop, runState, setRunState, stopWasAsked } from "./run-state.js";
 import { readConfig, shareHash, updateShareLink } from "./share-link.js";
+import { pushUrlState } from "./url-state.js";
 import * as dataPanel from "./views/data-panel.js";
 import * as neuronMaps from "./views/neuron-maps.js";
+import { clearRunDrawing } from "./views/neurons-view.js";
+import { clearOutputPlot } from "./views/output-plot.js";
 import * as results from "./views/results-view.js";
 import * as table from "./views/table-view.js";
 import * as whatIf from "./views/what-if.js";
@@ -25,10 +28,17 @@ const SLICE_MAX_MS = 120;
 // (the slices' asked time: four slices of SLICE_MS, as before slices grew): drawing stays cheap.
 const REDRAW_EVERY_MS = 4 * SLICE_MS;
 
+// The engine's loss in the units the page shows it in: a regression's MSE in the target's own
+// units² (the engine trains on a standardised target; Session.start says the factor), else as is.
+const shownLoss = (loss) => (loss === null || loss === undefined ? loss : loss * (app.started?.loss_scale ?? 1));
+
 function showProgress(epoch, loss) {
   $("epoch-counter").textContent = String(epoch);
   $("epoch-total").textContent = app.started ? `of ${app.started.config.epochs}` : "";
-  $("loss-value").textContent = loss === null || loss === undefined ? "–" : Number(loss).toFixed(4).replace(/\.?0+$/, "") || "0";
+  const shown = shownLoss(loss);
+  $("loss-value").textContent = shown === null || shown === undefined ? "–" : formatNumber(shown);
+  $("loss-value").dataset.scale = String(app.started?.loss_scale ?? 1); // engine's loss × scale = the loss shown
+  $("loss-unit").textContent = app.started?.loss_label ? `(${app.started.loss_label})` : "";
 }
 
 function showTiming() {
@@ -47,7 +57,7 @@ function takeEpochs(answer) {
   const last = answer.epochs[answer.epochs.length - 1];
   app.timing.epochs += answer.epochs.length;
   drawOnFrame("progress", () => showProgress(last[0], last[1]));
-  app.chart.append(answer.epochs);
+  app.chart.append(answer.epochs.map(([epoch, loss, val]) => [epoch, shownLoss(loss), shownLoss(val)]));
 }
 
 // what a run before drew at its last frame is no longer this run's
@@ -63,20 +73,32 @@ function showStarted(started) {
   app.target = started.config.target;
   app.features = started.features;
   app.hasModel = true;
-  history.replaceState(null, "", shareHash());
+  app.tracedSteps = 0;
+  pushUrlState(shareHash()); // a run started is a history entry: Back returns to the settings before it
   updateShareLink();
   dataPanel.showTask(started);
   results.clearResults();
   table.clearPredictions();
   dropProgressDrawings();
-  app.chart.reset();
+  app.chart.reset(started.loss_label);
   app.normsChart.reset();
   neuronMaps.clearNeuronMaps("Drawing the neuron maps…");
-  $("boundary-view").hidden = started.features.length !== 2;
+  showOutputKind(started.features.length === 2 ? "map" : "plot");
   showProgress(0, null);
   app.timing = { elapsedMs: 0, epochs: 0 };
   app.classes = started.classes || [];
   whatIf.showWhatIf(started.feature_fields, exampleRow());
+  $("model-source").textContent = `These predict with the model of the run on ${$("dataset-info").textContent.split(":")[0]} ` +
+    `(predicting ${started.config.target}), until a new run or a model file replaces it.`;
+  emit("fcnn:run-started", { features: started.features.length });
+}
+
+// The Output column's view: the 2-D map, the predicted-against-actual plot, or none yet.
+function showOutputKind(kind) {
+  $("boundary-view").hidden = kind !== "map";
+  $("output-plot-view").hidden = kind !== "plot";
+  $("output-empty").hidden = kind !== "none";
+  if (kind !== "plot") clearOutputPlot();
 }
 
 // A new run with the controls' settings; answers whether it started.
@@ -137,10 +159,15 @@ async function takeStepAnswer(answer) {
 // The trace's Update took one counted training step (views/trace-panel.js): shown as Step shows its.
 export async function showTracedStep(answer) {
   if (!(await takeStepAnswer(answer))) return;
+  app.tracedSteps = (app.tracedSteps || 0) + 1;
   await redrawModelViews();
   if (answer.finished && runState() === "paused") {
     setRunState("done");
     await finishRun("Stepped to epoch");
+  } else if (runState() === "paused") {
+    const steps = app.tracedSteps === 1 ? "1 traced step" : `${app.tracedSteps} traced steps`;
+    showStatus("ready", `Paused after a traced step: ${answer.epoch} ${answer.epoch === 1 ? "epoch" : "epochs"} done and ` +
+      `${steps} taken in this run. Trace the next mini-batch, resume, step or stop.`);
   }
 }
 
@@ -238,7 +265,12 @@ async function finishRun(how) {
   results.showResults(answer);
   table.showPredictions(answer.rows, answer.target);
   const score = answer.task === "regression" ? `Test R² ${answer.r2.toFixed(4)}` : `Test accuracy ${answer.accuracy.toFixed(4)}`;
-  const epochs = how === "Trained" ? `Trained ${answer.epoch} epochs` : `${how} ${answer.epoch}`;
+  let epochs = how === "Trained" ? `Trained ${answer.epoch} epochs` : `${how} ${answer.epoch}`;
+  if (how === "Trained" && answer.stop_reason === "early_stopping" && answer.best_epoch) {
+    epochs = `Stopped early at epoch ${answer.epoch} of ${answer.epochs_planned}: the validation loss was best at epoch ` +
+      `${answer.best_epoch}, and those weights are kept`;
+    $("epoch-total").textContent = `of ${answer.epochs_planned} · stopped early (best: epoch ${answer.best_epoch})`;
+  }
   showStatus("done", `${epochs}. ${score}. Ready to train again.`);
 }
 
@@ -289,17 +321,27 @@ export async function stopRun() {
   }
 }
 
-export function resetRun() {
+// What a run put on the page, cleared: its curves, maps, weights, output and results. With
+// `dataChanged` (the run belongs to other data) also its task line and run notes. The model it
+// trained stays the one that predicts (the Predict sheet names its data) until Train trains anew.
+export function clearRun({ dataChanged = true } = {}) {
+  const hadRun = app.started !== null;
   setRunState("idle");
   app.started = null;
   dropProgressDrawings();
   app.chart.reset();
   app.normsChart.reset();
   neuronMaps.clearNeuronMaps();
+  clearRunDrawing();
   showProgress(0, null);
   results.clearResults();
   table.clearPredictions();
-  $("boundary-view").hidden = true;
+  showOutputKind("none");
+  if (hadRun && dataChanged) dataPanel.clearTask();
   updateControls();
+}
+
+export function resetRun() {
+  clearRun({ dataChanged: false });
   showStatus("ready", "Ready: the run was cleared. Press Train to start again.");
 }

@@ -12,7 +12,7 @@ import pytest
 
 from made_up_data import write_csv
 from page_support import (
-    choose_sample, click_marked, epoch_now, events, load_file, open_app, progress_reports, run_states, tid, train_to_done,
+    choose_sample, click_marked, epoch_now, events, load_file, open_app, progress_reports, run_states, show, tid, train_to_done,
     wait_for_epoch, wait_for_run_state, wait_state,
 )
 
@@ -53,12 +53,15 @@ def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(guarded_page, app
     assert numbers[-1] > 20
     losses = [e["loss"] for e in epochs]
     assert losses[-1] < losses[0]
-    # the counter and the loss chart hold exactly the epochs reported
+    # the counter and the loss chart hold exactly the epochs reported, the loss in the target's
+    # units² (the engine trains on a scaled target; the page says by how much)
     assert epoch_now(page) == numbers[-1]
     first, last, first_loss, last_loss = loss_chart_says(page)
     assert (first, last) == (1, numbers[-1])
-    assert first_loss == approx_shown(losses[0]) and last_loss == approx_shown(losses[-1])
-    assert float(page.text_content(tid("loss-value"))) == approx_shown(losses[-1])
+    scale = float(page.get_attribute(tid("loss-value"), "data-scale"))
+    assert scale != 1.0 and "price's units²" in page.text_content("#loss-unit")
+    assert first_loss == approx_shown(losses[0] * scale) and last_loss == approx_shown(losses[-1] * scale)
+    assert float(page.text_content(tid("loss-value"))) == approx_shown(losses[-1] * scale)
     # the final metrics
     r2 = float(page.text_content(tid("metric-r2")))
     assert r2 > 0.9
@@ -79,6 +82,7 @@ def test_boston_sample_trains_with_defaults(guarded_page, app_server):
     rows = page.locator(f'{tid("predictions-table")} tbody tr')
     assert rows.count() == 50
     assert "page 1 of 4 (152 rows)" in page.text_content(tid("page-info"))
+    show(page, "page-next")  # the Results sheet
     for _ in range(3):
         page.click(tid("page-next"))
     assert rows.count() == 2
@@ -93,9 +97,10 @@ def test_stop_in_the_middle_of_training(guarded_page, app_server):
     page.fill(tid("early-stopping"), "0")  # only Stop ends this run
     pressed = click_marked(page, "train-button")
     wait_for_epoch(page, 5, after=pressed)
-    # the page answers while it trains: typing into a field works
-    page.fill(tid("hidden-units"), "9")
-    assert page.input_value(tid("hidden-units")) == "9"
+    # the page answers while it trains: typing into a field works (the layers are the run's: locked)
+    page.fill(tid("seed"), "9")
+    assert page.input_value(tid("seed")) == "9"
+    assert page.is_disabled(tid("hidden-units")) and page.is_disabled(tid("add-layer"))
     stopped = click_marked(page, "stop-button")
     assert wait_for_run_state(page, "done", "failed", after=stopped) == "done"
     wait_state(page, "done")

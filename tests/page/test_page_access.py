@@ -7,8 +7,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from made_up_data import write_fruit
 from page_support import (
-    SAMPLES, choose_sample, click_marked, last_seq, load_file, open_app, run_states, set_viewport, tid,
-    train_to_done, wait_for_epoch, wait_for_run_state, wait_state, wait_text,
+    SAMPLES, choose_sample, click_marked, close_sheet, last_seq, load_file, open_app, open_sheet, run_states,
+    set_viewport, show, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state, wait_text,
 )
 
 pytestmark = pytest.mark.browser
@@ -63,20 +63,32 @@ def focused(page):
     return page.evaluate("() => document.activeElement && document.activeElement.dataset.testid")
 
 
+SHEETS = ("preview", "results", "predict", "rate", "inside", "save")
+
+
 def test_every_control_has_a_label_and_is_reached_with_tab(guarded_page, app_server):
+    """The workspace, then each sheet of the side panel opened in turn: every control on screen
+    has a label and is reached with Tab."""
     page = guarded_page
     open_app(page, app_server)
     choose_sample(page, "iris")
     train_to_done(page, epochs=2)  # the results, the what-if fields and the feature boxes exist now
-    controls = page.evaluate(CONTROLS_JS)
-    assert len(controls) > 40  # the whole page, not one panel
-    unlabelled = [c for c in controls if not c["name"]]
-    assert unlabelled == [], unlabelled
-    skipped = [c for c in controls if c["tabindex"] < 0]
-    assert skipped == [], skipped
-    reached = set(tab_stops(page))
-    missed = [c for c in controls if not c["disabled"] and c["index"] not in reached]
-    assert missed == [], missed
+    seen = set()
+    for sheet in (None, *SHEETS):
+        if sheet:
+            open_sheet(page, sheet)
+        controls = page.evaluate(CONTROLS_JS)
+        seen.update(c["id"] or f"{c['testid'] or c['tag']}:{c['name']}" for c in controls)
+        unlabelled = [c for c in controls if not c["name"]]
+        assert unlabelled == [], (sheet, unlabelled)
+        skipped = [c for c in controls if c["tabindex"] < 0]
+        assert skipped == [], (sheet, skipped)
+        reached = set(tab_stops(page))
+        missed = [c for c in controls if not c["disabled"] and c["index"] not in reached]
+        assert missed == [], (sheet, missed)
+        if sheet:
+            close_sheet(page)
+    assert len(seen) > 50  # the whole page, not one panel
 
 
 def test_a_whole_run_from_the_keyboard_alone(guarded_page, app_server, tmp_path):
@@ -132,7 +144,10 @@ def test_a_whole_run_from_the_keyboard_alone(guarded_page, app_server, tmp_path)
     nodes = page.locator(tid("graph-node")).all_text_contents()
     assert any(n.startswith("W3 · WeightNode") for n in nodes), nodes
 
-    # the results are reached with Tab too: download the predictions
+    # the results are reached with Tab too: the Results sheet opened from the toolbar, then the download
+    tab_to(page, "open-results")
+    page.keyboard.press("Enter")
+    page.wait_for_selector('.sheet[data-sheet="results"]:not([hidden])')
     tab_to(page, "download-predictions")
     with page.expect_download() as info:
         page.keyboard.press("Enter")
@@ -226,27 +241,39 @@ def test_a_csv_dropped_on_the_drop_zone_is_loaded_and_previewed(guarded_page, ap
 
 
 # Layout faults a person would see: the page scrolling sideways, a control or table sticking
-# out of its panel, two controls on top of each other. Returns one line per fault.
+# out of its part of the page, two controls on top of each other. Returns one line per fault.
 LAYOUT_FAULTS_JS = """() => {
     const visible = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
-    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.dataset.testid ? `[${e.dataset.testid}]` : '');
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.dataset.testid ? `[${e.dataset.testid}]` : '');
     const faults = [];
     const doc = document.documentElement;
     if (doc.scrollWidth > doc.clientWidth) faults.push(`the page scrolls sideways by ${doc.scrollWidth - doc.clientWidth}px`);
+    const parts = '.panel, .side-panel, .topbar, .toolbar, .tabbar';
     const items = [...document.querySelectorAll(
-        'main input, main select, main button, main canvas, main svg, main .table-wrap, main table, main p, main label, main .graph-scroll')]
-        // a wide table or graph scrolls inside its frame (the frame itself is checked)
-        .filter((e) => visible(e) && !e.closest('.table-wrap table, .graph-scroll svg'));
+        'body input, body select, body button, body canvas, body svg, body .table-wrap, body table, body p, body label, body .graph-scroll')]
+        // a wide table or graph scrolls inside its frame (the frame itself is checked); the weights'
+        // lines lie under the units they join; an input drawn as its label's button has no box of its own
+        .filter((e) => visible(e) && e.closest(parts) && !e.closest('.table-wrap table, .graph-scroll svg')
+                && !e.matches('svg.neuron-edges, .file-button'))
+        // what a part holds below its fold is scrolled to, not on top of what lies below the part
+        .filter((e) => { const box = e.closest(parts).getBoundingClientRect(); const r = e.getBoundingClientRect();
+                         return r.bottom > box.top && r.top < box.bottom; });
     for (const e of items) {
-        const box = e.closest('.panel').getBoundingClientRect();
+        const box = e.closest(parts).getBoundingClientRect();
         const r = e.getBoundingClientRect();
         if (r.left < box.left - 0.5 || r.right > box.right + 0.5) {
-            faults.push(`${name(e)} sticks out of its panel (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(box.left)}–${Math.round(box.right)})`);
+            faults.push(`${name(e)} sticks out of its part (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(box.left)}–${Math.round(box.right)})`);
         }
     }
-    const controls = items.filter((e) => e.matches('input, select, button, canvas, svg') && !e.closest('.chart'));
+    // a phone's tab bar stays at the bottom over the page as it scrolls: the page leaves room for it
+    const bar = document.querySelector('.tabbar');
+    if (visible(bar) && parseFloat(getComputedStyle(document.body).paddingBottom) < bar.getBoundingClientRect().height - 0.5) {
+        faults.push('the tab bar hides the end of the page');
+    }
+    const controls = items.filter((e) => e.matches('input, select, button, canvas, svg') && !e.closest('.chart, .tabbar'));
     for (let i = 0; i < controls.length; i++) {
         for (let j = i + 1; j < controls.length; j++) {
+            if (controls[i].contains(controls[j]) || controls[j].contains(controls[i])) continue;
             const a = controls[i].getBoundingClientRect();
             const b = controls[j].getBoundingClientRect();
             const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
@@ -263,36 +290,56 @@ def layout_faults(page):
 
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+PHONE_TABS = ("data", "network", "output", "more")
 
 
-def faults_at_each_size(page):
-    """The layout faults at each size, measured once the charts fitted themselves to it."""
+def faults_everywhere(page):
+    """The layout faults at each size: the workspace (on a phone, each of its tabs), then each
+    sheet of the side panel open, measured once the charts fitted themselves to the size."""
     found = {}
-    for name, (width, height) in SIZES.items():
+    for size, (width, height) in SIZES.items():
         set_viewport(page, width, height)
-        found[name] = layout_faults(page)
+        views = [("tab", tab) for tab in PHONE_TABS] if size == "phone" else [("workspace", None)]
+        for kind, name in views + [("sheet", sheet) for sheet in SHEETS]:
+            if kind == "tab":
+                page.click(tid(f"tab-{name}"))
+            elif kind == "sheet":
+                open_sheet(page, name)
+            faults = layout_faults(page)
+            if faults:
+                found[f"{size} {kind} {name}"] = faults
+            if kind == "sheet":
+                close_sheet(page)
+    set_viewport(page, *SIZES["desktop"])
     return found
 
 
 def test_the_page_reads_well_on_a_desktop_and_on_a_phone(guarded_page, app_server, tmp_path):
-    """Nothing scrolls the page sideways, sticks out of its panel or sits on another control:
-    empty, and with every view filled (data with text columns, results, network, predictions)."""
+    """Nothing scrolls the page sideways, sticks out of its part or sits on another control:
+    empty, and with every view filled (data with text columns, results, network, predictions),
+    in the workspace and in each sheet of the side panel, on a desktop and in each tab of a phone."""
     page = guarded_page
     open_app(page, app_server)
-    assert faults_at_each_size(page) == {"desktop": [], "phone": []}
-    set_viewport(page, 1280, 800)
+    assert faults_everywhere(page) == {}
     fruit = write_fruit(tmp_path / "fruit.csv")
     assert load_file(page, fruit) == ""
-    page.click(".preview summary")
     train_to_done(page, epochs=20)
-    page.click(tid("gradcheck-button"))
+    show(page, "gradcheck-button").click()
     page.wait_for_selector(f'{tid("gradcheck-table")} tbody tr')
+    show(page, "confusion-table")
     page.click("#confusion-details summary")
     page.set_input_files(tid("predict-file-input"), str(fruit))
     wait_text(page, "predict-note", "fruit.csv")
-    page.click(tid("what-if-button"))
+    show(page, "what-if-button").click()
     wait_text(page, "what-if-result", "Predicted kind")
-    assert faults_at_each_size(page) == {"desktop": [], "phone": []}
-    # the phone's single column: the network panel comes below the data panel, not beside it
-    data, network = (page.locator(f"section[aria-labelledby={h}]").bounding_box() for h in ("data-heading", "model-heading"))
-    assert network["y"] >= data["y"] + data["height"]
+    close_sheet(page)
+    assert faults_everywhere(page) == {}
+    # a phone shows one column at a time, the whole width, with the tab bar and Train always there
+    set_viewport(page, *SIZES["phone"])
+    for tab, heading in (("data", "data-heading"), ("network", "model-heading"), ("output", "output-heading")):
+        page.click(tid(f"tab-{tab}"))
+        shown = [h for h in ("data-heading", "model-heading", "output-heading") if page.is_visible(f"section[aria-labelledby={h}]")]
+        assert shown == [heading]
+        box = page.locator(f"section[aria-labelledby={heading}]").bounding_box()
+        assert box["width"] > 340
+        assert page.is_visible(tid("train-button")) and page.is_visible(tid("tabbar"))

@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 
 from page_support import (
-    READY, ROOT, PageGuard, act_and_wait, choose_sample, click_marked, error_text, install_event_recorder, load_file,
-    press_train, tid, wait_for_epoch, wait_for_run_state, what_if,
+    READY, ROOT, PageGuard, act_and_wait, close_sheet, download, choose_sample, click_marked, error_text, install_event_recorder, load_file,
+    press_train, show, tid, wait_for_epoch, wait_for_run_state, what_if,
 )
 from shared_lab import (
     BASELINE_EPOCHS, Lab, data_state, ensure_baseline, model_state, read_settings, snapshot, train_baseline,
@@ -48,12 +48,13 @@ def lab(browser, app_server):
     page.wait_for_selector(READY, timeout=90_000)
     choose_sample(page, "boston")
     page.fill(tid("epochs"), BASELINE_EPOCHS)
+    page.fill(tid("hidden-units"), "8")  # one layer of 8 (the sample opens with two): a small baseline
     lab = Lab(page, guard, settings=read_settings(page))
     train_baseline(page, lab.settings)
     lab.baseline = snapshot(page)
     assert lab.baseline["model"]["what_if"].startswith("Predicted MEDV: ")
     with page.expect_download() as download:
-        page.click(tid("download-model"))
+        show(page, "download-model").click()
     lab.model_json = open(download.value.path(), encoding="utf-8").read()
     assert not guard.problems(), guard.problems()
     yield lab
@@ -94,6 +95,18 @@ def assert_data_and_model_kept(lab):
 
 def assert_model_kept(lab):
     assert model_state(lab.page) == lab.baseline["model"], "the model trained before changed"
+
+
+def assert_model_kept_for_other_data(lab):
+    """Other data loaded: the run trained before no longer shows its results (they belong to
+    its own data), but its model stays the one that predicts, exactly as before, and says whose it is."""
+    page, before = lab.page, lab.baseline["model"]
+    now = model_state(page)
+    assert (now["what_if_fields"], now["what_if"]) == (before["what_if_fields"], before["what_if"])
+    assert now["metrics"] == ["–"] * 4 and now["predictions"] == [] and now["page_info"] == ""
+    assert now["task"] == "" and now["run_notes"] == []
+    assert "boston.csv" in page.text_content(tid("model-source"))
+    assert download(page, "download-model") == lab.model_json
 
 
 def csv_bytes(lines, encoding="utf-8"):
@@ -172,7 +185,7 @@ def test_a_readable_file_loads_with_a_note_and_the_model_stays(lab, page, label,
     else:
         assert shown["notes"] == []
     assert error_text(page) == ""
-    assert_model_kept(lab)  # the model trained before still predicts the same
+    assert_model_kept_for_other_data(lab)  # the model trained before still predicts the same
 
 
 def test_latin1_text_reads_as_written_in_the_preview_and_summary(lab, page):
@@ -194,7 +207,7 @@ def test_one_data_row_loads_but_training_needs_two(lab, page):
     assert data_state(page)["info"] == "one-row.csv: 1 row, 2 columns"
     message = press_train(page)
     assert_says(message, "1 row", "at least 2")
-    assert_model_kept(lab)
+    assert_model_kept_for_other_data(lab)
     assert page.is_enabled(tid("train-button"))
 
 
@@ -204,14 +217,14 @@ def test_a_target_with_one_class_is_refused_and_the_model_stays(lab, page):
     page.select_option(tid("target-select"), "label")
     message = press_train(page)
     assert_says(message, "'label'", "only one class", "'yes'", "choose another column")
-    assert_model_kept(lab)
+    assert_model_kept_for_other_data(lab)
 
 
 def test_a_constant_number_target_is_refused_and_the_model_stays(lab, page):
     assert load_file(page, csv_bytes(["size,price"] + [f"{i},7" for i in range(30)]), name="flat.csv") == ""
     message = press_train(page)
     assert_says(message, "'price'", "same number", "nothing to learn")
-    assert_model_kept(lab)
+    assert_model_kept_for_other_data(lab)
 
 
 def train_loaded_file(page, name, lines, target, epochs="2"):
@@ -233,7 +246,8 @@ def finite_results(page):
 
 
 def test_an_all_missing_column_is_left_out_with_a_note(lab, page):
-    lines = ["size,empty,price"] + [f"{i},{'NA' if i % 2 else ''},{3 * i + 1}" for i in range(40)]
+    # size shuffled: a column counting 0, 1, 2… in file order is a row number, not ticked as a feature
+    lines = ["size,empty,price"] + [f"{i * 7 % 40},{'NA' if i % 2 else ''},{3 * i + 1}" for i in range(40)]
     notes = train_loaded_file(page, "all-missing.csv", lines, "price")
     assert_notes(notes, "'empty'", "no values", "left out")
     assert page.locator(tid("what-if-field")).evaluate_all("els => els.map(e => e.name)") == ["size"]
@@ -241,7 +255,7 @@ def test_an_all_missing_column_is_left_out_with_a_note(lab, page):
 
 
 def test_a_constant_column_trains_without_dividing_by_zero(lab, page):
-    lines = ["size,k,price"] + [f"{i},5,{3 * i + 1}" for i in range(40)]
+    lines = ["size,k,price"] + [f"{i * 7 % 40},5,{3 * i + 1}" for i in range(40)]  # size shuffled: not a row number
     notes = train_loaded_file(page, "constant.csv", lines, "price")
     assert_notes(notes, "'k'", "one value", "tells the network nothing")
     finite_results(page)
@@ -250,7 +264,7 @@ def test_a_constant_column_trains_without_dividing_by_zero(lab, page):
 
 
 def test_missing_target_values_leave_their_rows_out_with_a_note(lab, page):
-    lines = ["size,price"] + [f"{i},{'' if i % 5 == 0 else 3 * i}" for i in range(50)]
+    lines = ["size,price"] + [f"{i * 7 % 50},{'' if i % 5 == 0 else 3 * i}" for i in range(50)]  # size: not a row number
     notes = train_loaded_file(page, "missing-target.csv", lines, "price")
     assert_notes(notes, "10 rows", "no value in the target", "'price'", "left out")
     assert "28 training rows, 12 test rows" in page.text_content(tid("task-info"))
@@ -263,11 +277,12 @@ def test_a_number_too_large_to_compute_with_is_refused_at_train_naming_its_line(
     assert load_file(page, csv_bytes(lines), name="huge.csv") == ""
     message = press_train(page)
     assert_says(message, "'size'", "1e+308", "line 32", "power of ten")
-    assert_model_kept(lab)
+    assert_model_kept_for_other_data(lab)
     assert page.is_enabled(tid("train-button"))
 
 
 def test_a_huge_value_typed_in_the_what_if_form_is_refused_and_the_model_stays(lab, page):
+    show(page, "what-if-button")  # the Predict sheet
     field = page.locator(tid("what-if-field")).first
     typed = field.input_value()
     field.fill("-1e300")
@@ -318,7 +333,7 @@ def test_ten_thousand_columns_load_and_the_page_stays_usable(lab, page):
     assert len(shown["targets"]) == 10_000 and shown["target"] == "c9999"
     assert len(shown["features"]) == 200
     assert page.text_content(tid("unlisted-features")) == "and 9799 more columns, all used"
-    assert_model_kept(lab)
+    assert_model_kept_for_other_data(lab)
 
 
 def write_big_csv(path, megabytes=50):
@@ -367,7 +382,7 @@ def test_a_50_mb_file_loads_and_the_page_answers_meanwhile(lab, page, tmp_path):
     assert data_state(page)["info"] == f"big.csv: {n_rows} rows, 20 columns"
     assert page.get_attribute(tid("status"), "data-state") == "ready"
     assert page.is_enabled(tid("train-button"))
-    assert_model_kept(lab)
+    assert_model_kept_for_other_data(lab)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,7 +408,7 @@ def test_html_and_script_in_headers_and_cells_are_shown_as_text(lab, page):
     )
     lines = [f"size,{quoted(SCRIPT)},{quoted(IMG)}"]
     for i in range(60):
-        lines.append(f"{i},{(i * 7) % 11},{quoted(CLASS_IMG if i < 30 else SCRIPT)}")
+        lines.append(f"{(i * 7) % 60},{(i * 7) % 11},{quoted(CLASS_IMG if i < 30 else SCRIPT)}")  # size: not a row number
     assert load_file(page, csv_bytes(lines), name=f"{IMG}.csv") == ""
     shown = data_state(page)
     assert shown["info"].startswith(f"{IMG}.csv: 60 rows")
@@ -402,6 +417,7 @@ def test_html_and_script_in_headers_and_cells_are_shown_as_text(lab, page):
     assert {r[2] for r in shown["rows"]} == {CLASS_IMG}
     assert page.locator(f'{tid("feature-list")} label').all_text_contents() == ["size", SCRIPT]
     page.fill(tid("epochs"), "2")
+    close_sheet(page)  # the Output column on screen: its map's note names the columns
     assert press_train(page) == ""
     # the results: the class labels in the predictions and per-class tables, the target in headings
     assert page.text_content("#actual-heading") == f"actual {IMG}"
@@ -532,6 +548,7 @@ def test_a_model_for_other_columns_loads_with_a_note_and_predicts(lab, page):
     assert_says(info, "uv-model.json", "predicts w", "no column u, v", "what-if form")
     fields = page.locator(tid("what-if-field"))
     assert fields.evaluate_all("els => els.map(e => [e.name, e.value])") == [["u", ""], ["v", ""]]
+    show(page, "what-if-button")  # the Predict sheet
     fields.nth(0).fill("3")
     fields.nth(1).fill("1")
     assert re.fullmatch(r"Predicted w: -?\d+(\.\d+)?(e[-+]?\d+)?", what_if(page))

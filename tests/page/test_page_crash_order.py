@@ -19,7 +19,7 @@ import pathlib
 
 import pytest
 
-from page_support import load_file, open_app, tid, wait_state, wait_text, what_if
+from page_support import show, load_file, open_app, tid, wait_state, wait_text, what_if
 
 pytestmark = pytest.mark.browser
 
@@ -151,7 +151,7 @@ def test_a_paused_run_then_a_what_if_is_the_first_call_to_fail(warm_page, app_se
     settle(page)
     fatal_error(page)  # nothing of the page's is pending: it learns of it at its next call
     assert page.text_content(tid("error-message")) == ""
-    page.click(tid("what-if-button"))
+    show(page, "what-if-button").click()
     assert_run_lost(page, held)
 
 
@@ -162,7 +162,7 @@ def test_after_the_run_a_what_if_is_the_first_call_to_fail_and_no_run_is_lost(wa
     held = trained_model(page)
     settle(page)
     fatal_error(page)
-    page.click(tid("what-if-button"))
+    show(page, "what-if-button").click()
     message = restart_message(page)
     assert "run in progress" not in message and "Press Train" in message
     assert "failed" not in [s["state"] for s in page.evaluate("window.__runStates")]

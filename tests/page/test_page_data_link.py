@@ -86,7 +86,7 @@ def test_a_table_too_big_for_a_link_points_to_the_demo_folder(shared_page, app_s
     rng = random.Random(3)  # random digits do not compress much: well over the limit
     rows = "".join(f"{rng.random():.12f},{rng.random():.12f},{rng.random():.12f}\n" for _ in range(4000))
     assert load_file(page, "a,b,c\n" + rows, name="big.csv", target="c") == ""
-    page.wait_for_selector(f'{tid("data-link")}[data-state="too-big"]')
+    page.wait_for_selector(f'{tid("data-link")}[data-state="too-big"]', state="attached")
     note = page.text_content(tid("data-link-note"))
     limit_kb = facts()["limits"]["max_data_link_bytes"] // 1024
     assert "too big for a link" in note and f"at most {limit_kb} KB" in note and "python -m fcnn demo" in note

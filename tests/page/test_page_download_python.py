@@ -6,14 +6,14 @@ import sys
 
 import pytest
 
-from page_support import ROOT, choose_sample, open_app, tid, train_to_done
+from page_support import show, ROOT, choose_sample, open_app, tid, train_to_done
 
 pytestmark = pytest.mark.browser
 
 
 def download_file(page, testid, folder):
     with page.expect_download() as info:
-        page.click(tid(testid))
+        show(page, testid).click()
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
     return path

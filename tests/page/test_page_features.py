@@ -12,7 +12,7 @@ import pytest
 from made_up_data import write_csv
 from page_support import (
     SAMPLES, choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app,
-    progress_reports, received_epochs, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state,
+    progress_reports, received_epochs, show, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state,
     wait_text,
 )
 
@@ -184,6 +184,8 @@ def test_every_training_setting_reaches_the_engine(warm_page, app_server):
     page.select_option(tid("activation-select"), "sigmoid")
     page.select_option(tid("optimizer-select"), "momentum")
     # the log-scale slider sets the typed rate: five steps of 0.1 down from 10^-2.5
+    page.fill(tid("learning-rate"), "0.003")  # the sample opened with its own rate
+    assert page.input_value(tid("learning-rate-slider")) == "-2.5"
     page.focus(tid("learning-rate-slider"))
     for _ in range(5):
         page.keyboard.press("ArrowLeft")
@@ -217,11 +219,12 @@ def test_two_features_draw_the_decision_map_during_training(warm_page, app_serve
     page = warm_page
     open_app(page, app_server)
     choose_sample(page, "xor")
-    # count the neuron view's redraws, to see them happen while it trains
+    # count the weights' redraws on the Neurons face, to see them happen while it trains
     page.evaluate(
         """() => { window.__neuronRedraws = 0;
                    new MutationObserver(() => window.__neuronRedraws++)
-                       .observe(document.querySelector('[data-testid=neuron-view]'), {childList: true}); }"""
+                       .observe(document.querySelector('[data-testid=neuron-view]'),
+                                {attributes: true, subtree: true, attributeFilter: ['data-weight']}); }"""
     )
     page.fill(tid("epochs"), "100000")
     page.fill(tid("early-stopping"), "0")
@@ -248,7 +251,7 @@ def test_two_features_draw_the_decision_map_during_training(warm_page, app_serve
 def test_network_view_and_gradient_check(warm_page, app_server):
     page = warm_page
     open_app(page, app_server)
-    page.click(tid("gradcheck-button"))  # before any run: every node kind
+    show(page, "gradcheck-button").click()  # before any run: every node kind
     page.wait_for_function("() => document.querySelectorAll('[data-testid=gradcheck-table] tbody th').length === 4")
     choose_sample(page, "blobs")
     train_to_done(page, epochs=2)
@@ -261,19 +264,23 @@ def test_network_view_and_gradient_check(warm_page, app_server):
         assert order.index(f"linear{k}") > max(order.index(f"W{k}"), order.index(f"b{k}"))
     assert order.index("X") < order.index("linear1") < order.index("relu1") < order.index("linear2")
     assert order[-1] == "softmax_cross_entropy"
-    # the neuron view draws each weight: blue when positive, orange when negative, thicker when larger
+    # the Neurons face draws each weight: blue when positive, orange when negative, wider when larger
     weights = json.loads(download(page, "download-model"))["weights"]
     edges = page.eval_on_selector_all(
         tid("neuron-edge"),
-        "els => els.map(e => [+e.dataset.layer, +e.dataset.from, +e.dataset.to, e.getAttribute('stroke'), +e.getAttribute('stroke-width')])",
+        "els => els.map(e => [+e.dataset.layer, +e.dataset.from, +e.dataset.to, e.getAttribute('class'), +e.getAttribute('stroke-width'),"
+        " getComputedStyle(e).stroke])",
     )
     assert len(edges) == 2 * 8 + 8 * 3  # every weight of 2 → 8 → 3
-    drawn = [(weights[f"W{layer + 1}"][i][j], colour, width) for layer, i, j, colour, width in edges]
-    assert all((colour == "#1f77b4") == (w >= 0) for w, colour, _ in drawn)
+    drawn = [(weights[f"W{layer + 1}"][i][j], kind, width, stroke) for layer, i, j, kind, width, stroke in edges]
+    assert all(kind == ("neuron-edge pos" if w >= 0 else "neuron-edge neg") for w, kind, _, _ in drawn)
+    blue, orange = {s for w, _, _, s in drawn if w >= 0}, {s for w, _, _, s in drawn if w < 0}
+    assert blue == {"rgb(31, 119, 180)"} and orange == {"rgb(224, 103, 11)"}  # the theme's --pos and --neg
+    drawn = [(w, kind, width) for w, kind, width, _ in drawn]
     by_size = sorted(drawn, key=lambda d: abs(d[0]))
     assert [width for _, _, width in by_size] == sorted(width for _, _, width in by_size)
     assert by_size[0][2] < by_size[-1][2]
-    page.click(tid("gradcheck-button"))
+    show(page, "gradcheck-button").click()
     page.wait_for_function("() => document.querySelector('[data-testid=gradcheck-table] tbody th')?.textContent === 'current network'")
     assert page.locator(f'{tid("gradcheck-table")} tbody th').count() == 1
     nodes = page.locator(f'{tid("gradcheck-row")} td:nth-child(1)').all_text_contents()
@@ -324,6 +331,7 @@ def test_model_download_load_and_identical_predictions(warm_page, app_server, tm
     assert after == before
     # what if: one field per feature, one row predicted
     assert page.locator(tid("what-if-field")).count() == 3
+    show(page, "what-if-button")  # the Predict sheet
     for field, value in zip(page.locator(tid("what-if-field")).all(), ("1", "2", "3")):
         field.fill(value)
     page.click(tid("what-if-button"))

@@ -10,7 +10,7 @@ from fcnn import load_model
 from fcnn.tables import read_csv_text
 from fcnn import Experiment, TrainingConfig
 from made_up_data import write_csv
-from page_support import load_file, open_app, tid, train_to_done, wait_text
+from page_support import show, load_file, open_app, tid, train_to_done, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_fifty_epochs_in_the_page_match_cpython(guarded_page, app_server, tmp_pa
     page.fill(tid("batch-size"), "8")
     assert train_to_done(page, timeout=120_000) == "done"
     with page.expect_download() as info:
-        page.click(tid("download-model"))
+        show(page, "download-model").click()
     text = open(info.value.path(), encoding="utf-8").read()
     page.set_input_files(tid("predict-file-input"), str(data))
     wait_text(page, "predict-note", "houses.csv")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from made_up_data import write_apartments, write_fruit
-from page_support import download, drawn_share, load_file, open_app, tid, train_to_done, wait_text
+from page_support import show, download, drawn_share, load_file, open_app, tid, train_to_done, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +34,7 @@ def column_summary(page):
 
 
 def what_if(page, values):
+    show(page, "what-if-button")  # the Predict sheet
     for name, value in values.items():
         field = page.locator(f'{tid("what-if-field")}[name="{name}"]')
         if field.evaluate("e => e.tagName") == "SELECT":
@@ -135,6 +136,7 @@ def test_a_newcomer_tells_fruit_apart_from_text_columns_with_gaps(guarded_page, 
     assert page.is_hidden(tid("residuals-plot"))
     per_class = page.locator(f'{tid("per-class-table")} tbody tr td:first-child').all_text_contents()
     assert per_class == ["apple", "banana", "orange", "plum"]
+    show(page, "confusion-table")  # the Results sheet
     page.click("#confusion-details summary")
     assert page.locator(f'{tid("confusion-table")} thead th').all_text_contents()[1:] == per_class
     matrix = [

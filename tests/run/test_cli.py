@@ -6,10 +6,13 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from fcnn.cli import main
+from fcnn.cli import _config, build_parser, main
+from fcnn.run.experiment import Experiment
 from fcnn.run.model import load_model
+from fcnn.tables import read_csv_text
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "static" / "data"
@@ -114,3 +117,40 @@ def test_every_command_of_the_parser_has_a_handler():
 
     [commands] = [a for a in build_parser()._actions if a.dest == "command"]
     assert set(commands.choices) == set(COMMANDS)
+
+
+def test_train_prints_each_note_on_its_own_line_with_a_row_number_left_out(tmp_path):
+    path = tmp_path / "rows.csv"
+    path.write_text("rownames,size,price\n" + "".join(f"{k + 1},{k * 7 % 11},{3 * (k * 7 % 11)}\n" for k in range(60)))
+    out = io.StringIO()
+    assert main(["train", str(path), "--target", "price", "--epochs", "2"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert ("note: column 'rownames' counts 1, 2, 3… in file order: a row number, not a measurement, so it is left "
+            "out of the features; choose it as a feature if it really is one") in lines
+    assert "note: dropped_columns: ['rownames']" in lines
+    assert not any(line.startswith("note: notes:") for line in lines)  # no list of sentences on one line
+    out = io.StringIO()
+    assert main(["train", str(path), "--target", "price", "--epochs", "2", "--features", "rownames,size"], out=out) == 0
+    assert "rownames" not in "".join(line for line in out.getvalue().splitlines() if line.startswith("note: column"))
+
+
+def test_train_prints_a_regression_loss_in_the_targets_units():
+    args = ["train", str(BOSTON), "--target", "MEDV", "--epochs", "3", "--log-every", "1", "--patience", "0"]
+    out = io.StringIO()
+    assert main(args, out=out) == 0
+    text = out.getvalue()
+    assert "loss: MSE in MEDV's units² (val: the same on the test rows)" in text
+    printed = [(float(a), float(b)) for a, b in re.findall(r"^epoch\s+\d+\s+loss (\S+)\s+val (\S+)$", text, re.M)]
+    experiment = Experiment(read_csv_text(BOSTON.read_bytes()), _config(build_parser().parse_args(args)))
+    experiment.train_for()
+    scale = experiment.loss_scale
+    expected = [(r.train_loss * scale, r.val_loss * scale) for r in experiment.trainer.history]
+    assert printed == [pytest.approx(pair, rel=1e-5) for pair in expected]
+    # MEDV's spread is about 10, the scaled target's: the factor is near 1 but not 1, so the match above tells
+    assert scale == pytest.approx((np.std(experiment.data.target_train) / 10) ** 2) and abs(scale - 1) > 0.05
+
+
+def test_train_prints_a_classifiers_loss_as_it_is():
+    out = io.StringIO()
+    assert main(["train", str(DATA / "iris.csv"), "--target", "species", "--epochs", "2", "--log-every", "1"], out=out) == 0
+    assert "loss: cross-entropy (val: the same on the validation rows)" in out.getvalue()

@@ -14,7 +14,9 @@ from fcnn.run.settings import TrainingConfig
 
 CSV = "\n".join(
     ["size,colour,rooms,price"]
-    + [f"{20 + i},{['red', 'blue', 'green'][i % 3]},{'' if i % 11 == 0 else i % 5},{100 + 3 * i + (i % 3) * 7}" for i in range(80)]
+    # size is a shuffle of 20…99, not in file order (a column counting 20, 21, 22… is a row number, left out)
+    + [f"{20 + k},{['red', 'blue', 'green'][i % 3]},{'' if i % 11 == 0 else i % 5},{100 + 3 * k + (i % 3) * 7}"
+       for i, k in ((i, i * 7 % 80) for i in range(80))]
 )
 
 

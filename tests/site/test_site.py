@@ -276,7 +276,7 @@ def test_built_site_on_a_plain_static_server_works_with_the_network_off(page, bu
         assert page.evaluate("navigator.serviceWorker.controller !== null")
         train_boston(page)
         # the Graph view imports its layout library (static/vendor/dagre/) when it first draws: from the cache too
-        page.locator(tid("graph-view")).scroll_into_view_if_needed()
+        page.select_option(tid("network-face"), "nodes")
         page.wait_for_selector(f'{tid("graph-view")}[data-state="drawn"]')
         assert any(url.endswith("/static/vendor/dagre/dagre.esm.js") for url, _ in served)
         assert not failed, f"requests that failed offline: {failed}"

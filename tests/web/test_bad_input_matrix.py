@@ -12,7 +12,8 @@ import pytest
 
 from fcnn.web.session import Session
 
-GOOD = "size,rooms,price\n" + "\n".join(f"{20 + i},{i % 5},{100 + 3 * i}" for i in range(40)) + "\n"
+# size is a shuffle of 20…59, not in file order: a column counting 20, 21, 22… would be left out as a row number
+GOOD = "size,rooms,price\n" + "\n".join(f"{20 + k},{i % 5},{100 + 3 * k}" for i, k in ((i, i * 7 % 40) for i in range(40))) + "\n"
 
 
 def answer(raw):
@@ -115,7 +116,7 @@ def test_text_in_a_numeric_column_makes_it_categorical_and_the_page_is_told():
 
 def test_all_missing_feature_column_is_left_out_with_a_note():
     session = Session()
-    session.load_csv("a,empty,y\n" + "\n".join(f"{i},,{i}" for i in range(20)), "f.csv")
+    session.load_csv("a,empty,y\n" + "\n".join(f"{i * 7 % 20},,{i}" for i in range(20)), "f.csv")
     result = answer(session.start(json.dumps({"target": "y", "epochs": 2})))
     assert result["ok"] and result["features"] == ["a"]
     assert any("empty" in note for note in result["report"]["notes"])
@@ -136,7 +137,7 @@ def test_target_with_one_class_is_refused():
 
 def test_missing_values_in_the_target_drop_their_rows():
     session = Session()
-    session.load_csv("a,y\n" + "\n".join(f"{i},{'' if i % 4 == 0 else i}" for i in range(40)), "f.csv")
+    session.load_csv("a,y\n" + "\n".join(f"{i % 7},{'' if i % 4 == 0 else i}" for i in range(40)), "f.csv")
     result = answer(session.start(json.dumps({"target": "y", "epochs": 2})))
     assert result["ok"] and result["report"]["dropped_missing_target"] == 10
 
@@ -240,7 +241,7 @@ HUGE_NUMBERS = [
     # numpy fast path; a text column sends the same file through the cell-by-cell path
     ("a feature, numbers only", "a,b,y\n1,2,3\n4,1e308,6\n7,8,9\n1,2,4\n2,3,5\n", "column 'b' holds 1e+308", "line 3"),
     ("a feature, with a text column", "a,c,y\n1e200,x,3\n4,y,6\n7,x,9\n1,y,4\n2,x,5\n", "column 'a' holds 1e+200", "line 2"),
-    ("the target", "a,y\n1,2\n2,-1e308\n3,4\n4,5\n5,6\n", "the target 'y' holds -1e+308", "line 3"),
+    ("the target", "a,y\n1,2\n3,-1e308\n2,4\n5,5\n4,6\n", "the target 'y' holds -1e+308", "line 3"),
 ]
 
 

@@ -41,10 +41,10 @@ def test_the_facts_have_exactly_the_shared_keys():
         "optimizer", "learning_rate", "epochs", "batch_size", "weight_decay", "early_stopping", "seed"}
     assert set(shared["limits"]) == {"max_layers", "max_units", "max_epochs", "min_batch_size",
                                      "max_learning_rate", "max_test_fraction", "memory_budget_bytes",
-                                     "max_data_link_bytes"}
+                                     "max_data_link_bytes", "units_drawn"}
     assert set(shared["choices"]) == {"task", "activation", "optimizer", "scaling"}
     for sample in shared["samples"]:
-        assert set(sample) == {"name", "title", "label", "group", "file", "target", "task"}
+        assert set(sample) == {"name", "title", "label", "group", "file", "target", "task", "settings", "expect"}
 
 
 def test_version_is_the_packages():

@@ -182,7 +182,7 @@ def test_describe_target_names_the_classes_as_training_does():
     # whole-number labels, one written "2.0": one class "2", as the training encoder has it
     grades = [str(1 + i % 3) for i in range(90)]
     grades[4] = "2.0"
-    s = loaded("x,grade\n" + "".join(f"{i},{g}\n" for i, g in enumerate(grades)))
+    s = loaded("x,grade\n" + "".join(f"{i % 7},{g}\n" for i, g in enumerate(grades)))
     described = call(s.describe_target, "grade")
     started = call(s.start, json.dumps({"target": "grade", "epochs": 1}))
     assert described["detected"] == started["task"] == "multiclass"
@@ -312,7 +312,7 @@ def test_load_and_run_reports_keep_their_keys():
                            "notes", "preview"}
     started = call(s.start, json.dumps({"target": "label", "epochs": 1}))
     assert set(started) == {"ok", "config", "task", "classes", "features", "inputs", "n_train", "n_test", "report",
-                            "feature_fields", "notes", "nodes"}
+                            "feature_fields", "notes", "nodes", "loss_scale", "loss_label"}
     assert started["config"]["hidden_layers"] == [8] and started["config"]["batch_size"] == 16
     assert started["n_train"] + started["n_test"] == 300 and started["features"] == ["x1", "x2"]
 

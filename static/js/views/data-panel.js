@@ -18,7 +18,13 @@ export function showDataset(info) {
   preview.tBodies[0].replaceChildren(...info.preview.slice(0, 20).map((cells) => row(cells)));
 }
 
-export function showTargetOptions(columns, selected) {
+// `guessed`: the column was the engine's guess (a file of the user's), shown as such until the
+// user chooses — what to predict is the first choice after a file loads.
+export function showTargetOptions(columns, selected, guessed = false) {
+  const box = $("target-choice");
+  box.dataset.guess = String(guessed && columns.length > 0);
+  $("target-guess").textContent = guessed && columns.length
+    ? `A guess: ${selected}, the last column with values. Choose the column you want the network to predict.` : "";
   const select = $("target-select");
   select.replaceChildren(
     ...columns.map((name) => {
@@ -29,6 +35,38 @@ export function showTargetOptions(columns, selected) {
     }),
   );
   select.disabled = columns.length === 0;
+}
+
+// The user chose the column to predict: it is no longer a guess.
+export function confirmTarget() {
+  $("target-choice").dataset.guess = "false";
+  $("target-guess").textContent = "";
+}
+
+const SETTING_TEXTS = {
+  hidden_layers: (v) => (v.length ? `${v.length} hidden ${v.length === 1 ? "layer" : "layers"} of ${v.join(", ")}` : "no hidden layer"),
+  activation: (v) => v,
+  optimizer: (v) => v,
+  learning_rate: (v) => `learning rate ${v}`,
+  epochs: (v) => `${v} epochs`,
+  batch_size: (v) => `batch ${v}`,
+  weight_decay: (v) => (Number(v) ? `L2 ${v}` : ""),
+  early_stopping: (v) => (Number(v) ? `patience ${v}` : "no early stopping"),
+};
+const EXPECT_TEXTS = { accuracy_at_least: "test accuracy", r2_at_least: "test R²" };
+
+// The settings a sample opened with (facts: sample.settings), and what they reach; null hides it.
+export function showSampleSettings(sample) {
+  const line = $("sample-settings");
+  if (!sample?.settings) {
+    line.hidden = true;
+    line.textContent = "";
+    return;
+  }
+  const said = Object.entries(SETTING_TEXTS).map(([key, text]) => (key in sample.settings ? text(sample.settings[key]) : "")).filter(Boolean);
+  const reach = Object.entries(sample.expect || {}).map(([key, value]) => `${EXPECT_TEXTS[key] || key} ≥ ${value}`);
+  line.textContent = `${sample.title} opened with the settings that solve it: ${said.join(", ")}` + (reach.length ? ` (it reaches ${reach.join(", ")}).` : ".");
+  line.hidden = false;
 }
 
 // A checkbox each for the first FEATURE_BOXES columns except the target; the
@@ -51,7 +89,7 @@ export function showFeatures(columns, target, chosen, leftOut = {}) {
     const why = Object.hasOwn(leftOut, name) ? leftOut[name] : null;
     box.checked = wanted ? wanted.has(name) : !why;
     const label = el("label", name, { for: id });
-    if (why) label.append(el("span", " (an id or free text?)", { class: "hint", title: why }));
+    if (why) label.append(el("span", /a row number|named like an identifier/.test(why) ? " (an id or row number?)" : " (an id or free text?)", { class: "hint", title: why }));
     const item = el("div", null, { class: "check" });
     item.append(box, label);
     return item;
@@ -70,6 +108,12 @@ export function chosenFeatures() {
   return chosen.length === boxes.length && !tickedLeftOut ? null : [...chosen, ...features.unlisted];
 }
 
+// The feature columns as ticked now, by name (the columns past the list included).
+export function tickedFeatureNames() {
+  const boxes = [...$("feature-list").querySelectorAll("input[type=checkbox]")];
+  return [...boxes.filter((b) => b.checked).map((b) => b.value), ...features.unlisted];
+}
+
 // After Train: the task the run trains, its split, and what preparing the data did
 // (missing cells filled, rows without a target left out, columns left out).
 export function showTask(started) {
@@ -79,6 +123,12 @@ export function showTask(started) {
   // the file's own notes are already shown under it
   const fileNotes = [...$("data-notes").children].map((item) => item.textContent);
   showNotes($("run-notes"), started.notes.filter((note) => !fileNotes.includes(sentence(note))));
+}
+
+// A run of other data was cleared: its task line and run notes go with it.
+export function clearTask() {
+  $("task-info").textContent = "";
+  showNotes($("run-notes"), []);
 }
 
 // Sentences from the engine about what it repaired, guessed or left out.

@@ -87,8 +87,9 @@ class GraphView {
     this.note = container.querySelector("[data-graph-note]");
     this.scroll = container.querySelector("[data-graph-scroll]");
     this.canvas = container.querySelector("svg");
-    this.docTitle = container.querySelector("[data-graph-doc-title]");
-    this.doc = container.querySelector('[data-testid="graph-node-doc"]');
+    // the chosen node's formulas are shown in the side panel (workspace.js), beside the drawing
+    this.docTitle = document.querySelector("[data-graph-doc-title]");
+    this.doc = document.querySelector('[data-testid="graph-node-doc"]');
     Object.assign(this, { visible: false, dirty: false, timer: 0, busy: false, lastKey: null, drawn: 0 });
     Object.assign(this, { view: null, current: null, chosen: null, training: false, drawnKey: null });
   }
@@ -114,7 +115,9 @@ class GraphView {
     if (this.showDoc(name)) emit("fcnn:node-chosen", { name });
   }
 
-  // the trace panel's current node: marked, and scrolled to when the graph is wider than its panel
+  // The trace panel's current node: marked (aria-current="step"), the arrows it reads from
+  // (forward: its inbound edges, flowing in) or sends back along (backward: the same edges,
+  // flowing out) animated, and scrolled to when the graph is larger than its frame.
   markCurrent(name, phase) {
     this.current = name ? { name, phase } : null;
     let marked = null;
@@ -122,15 +125,25 @@ class GraphView {
       const here = g.dataset.node === name;
       if (here) g.setAttribute("data-current", "true");
       else g.removeAttribute("data-current");
+      if (here) g.setAttribute("aria-current", "step");
+      else g.removeAttribute("aria-current");
       if (here && phase) g.setAttribute("data-phase", phase);
       else g.removeAttribute("data-phase");
       if (here) marked = g;
     }
-    if (marked && this.scroll.scrollWidth > this.scroll.clientWidth) {
-      const box = marked.getBoundingClientRect();
-      const frame = this.scroll.getBoundingClientRect();
-      this.scroll.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    const flowing = phase === "forward" || phase === "backward" ? phase : null;
+    for (const edge of this.canvas.querySelectorAll("path.graph-edge")) {
+      if (flowing && name && edge.dataset.edgeTo === name) edge.setAttribute("data-flow", flowing);
+      else edge.removeAttribute("data-flow");
     }
+    if (marked) this.scrollTo(marked);
+  }
+
+  scrollTo(group) {
+    const box = group.getBoundingClientRect();
+    const frame = this.scroll.getBoundingClientRect();
+    if (this.scroll.scrollWidth > this.scroll.clientWidth) this.scroll.scrollLeft += box.left + box.width / 2 - (frame.left + frame.width / 2);
+    if (this.scroll.scrollHeight > this.scroll.clientHeight) this.scroll.scrollTop += box.top + box.height / 2 - (frame.top + frame.height / 2);
   }
 
   clearDoc() {
@@ -200,7 +213,7 @@ class GraphView {
     this.lastKey = key;
     this.dirty = true;
     // until it is drawn (it draws only on screen), say it is coming rather than "load data"
-    if (this.container.dataset.state !== "drawn") this.note.textContent = "The graph is drawn when this panel is on screen…";
+    if (this.container.dataset.state !== "drawn") this.note.textContent = "The graph is drawn when the Nodes face is shown…";
     this.schedule();
   }
 

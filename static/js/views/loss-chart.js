@@ -1,37 +1,52 @@
-// The live loss chart (uPlot, vendored): training and validation loss by epoch.
-// New epochs are kept at once and drawn at the next animation frame (frame-draw.js).
+// The live loss chart (uPlot, vendored): training and validation loss by epoch, in the units the
+// page names on its axis (a regression's MSE in the target's own units², run-controller.js).
+// New epochs are kept at once and drawn at the next animation frame (frame-draw.js). It fills
+// its place in the Output column, and follows the theme's colours.
 import { formatNumber } from "../dom.js";
 import { emit } from "../events.js";
 import { drawOnFrame, dropDrawing } from "../frame-draw.js";
+import { css } from "../theme.js";
+
+const LEGEND_PX = 28;
+
+function options(size, yLabel) {
+  const axis = () => ({ stroke: css("muted"), grid: { stroke: css("line"), width: 1 }, ticks: { stroke: css("line"), width: 1 } });
+  return {
+    ...size,
+    scales: { x: { time: false } },
+    legend: { live: false }, // names only: values under the cursor crowd a phone's width
+    axes: [{ ...axis(), label: "epoch" }, { ...axis(), label: yLabel, size: 56 }],
+    series: [
+      { label: "epoch" },
+      { label: "training loss", stroke: css("pos"), width: 2 },
+      { label: "validation loss", stroke: css("neg"), width: 2, dash: [6, 4] },
+    ],
+  };
+}
 
 export function createLossChart(container) {
   const epochs = [];
   const train = [];
   const validation = [];
-  const width = () => Math.max(260, Math.min(container.clientWidth - 8, 900));
-  const plot = new window.uPlot(
-    {
-      width: width(),
-      height: 220,
-      scales: { x: { time: false } },
-      legend: { live: false }, // names only: values under the cursor crowd a phone's width
-      axes: [{ label: "epoch" }, { label: "loss" }],
-      series: [
-        { label: "epoch" },
-        { label: "training loss", stroke: "#1f77b4", width: 2 },
-        { label: "validation loss", stroke: "#ff7f0e", width: 2, dash: [6, 4] },
-      ],
-    },
-    [epochs, train, validation],
-    container,
-  );
-  // the chart follows its panel (the window, a scrollbar, a wrapped column); a settled size is
+  let yLabel = "loss";
+  const size = () => ({
+    width: Math.max(200, Math.min(container.clientWidth - 4, 1200)),
+    height: Math.max(110, Math.min(container.clientHeight - LEGEND_PX, 420)),
+  });
+  let plot = new window.uPlot(options(size(), yLabel), [epochs, train, validation], container);
+  const rebuild = () => {
+    plot.destroy();
+    plot = new window.uPlot(options(size(), yLabel), [epochs, train, validation], container);
+  };
+  // the chart follows its place (the window, the column, a phone's tab); a settled size is
   // announced once the browser drew it. The observer's first call is the first layout.
   const fit = new ResizeObserver(() => {
-    if (plot.width !== width()) plot.setSize({ width: width(), height: 220 });
+    const wanted = size();
+    if (container.clientWidth && (plot.width !== wanted.width || plot.height !== wanted.height)) plot.setSize(wanted);
     requestAnimationFrame(() => emit("fcnn:charts-settled"));
   });
   fit.observe(container);
+  document.addEventListener("fcnn:theme", rebuild);
   const label = container.getAttribute("aria-label");
   // the drawing's words, for a screen reader (and a test): the epochs and the loss at either end
   const describe = () => {
@@ -49,9 +64,14 @@ export function createLossChart(container) {
     describe();
   };
   return {
-    reset() {
+    // a new run (its loss named on the axis: label) or none
+    reset(label = "loss") {
       dropDrawing("loss-chart");
       epochs.length = train.length = validation.length = 0;
+      if (label !== yLabel) {
+        yLabel = label;
+        rebuild();
+      }
       draw();
     },
     append(points) {

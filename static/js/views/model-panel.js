@@ -1,4 +1,4 @@
-// The model panel: the hidden-layer editor and the training settings.
+// The model panel: the hidden-layer editor (on the drawing) and the training settings.
 // The first layer's width input keeps the `hidden-units` hook.
 import { $, el } from "../dom.js";
 
@@ -10,24 +10,62 @@ export function setLayerLimits(maxLayers, maxUnits) {
   limits.units = maxUnits;
 }
 
-export function showLayers(widths) {
-  const editor = $("layer-editor");
-  editor.replaceChildren(
-    ...widths.map((width, index) => {
-      const id = index === 0 ? "hidden-units" : `hidden-units-${index + 1}`;
-      const label = el("label", `Hidden layer ${index + 1} units (1–${limits.units})`, { for: id });
-      const input = el("input", null, {
-        id, type: "number", min: "1", max: String(limits.units), step: "1",
-        "data-testid": index === 0 ? "hidden-units" : `hidden-units-${index + 1}`,
-      });
-      input.value = String(width);
-      const item = el("div", null, { class: "layer" });
-      item.append(label, input);
-      return item;
-    }),
+// The layer editor is the head row of the Neurons face (neurons-view.js): a head for the inputs,
+// one for each hidden layer (its units, with − and + as TensorFlow Playground has them) and one
+// for the outputs, in the drawing's own columns. Locked while a run trains or is paused: the
+// layers are the run's until it is stopped or reset.
+let locked = false;
+
+function unitButton(text, label, testid, change) {
+  const button = el("button", text, { type: "button", class: "secondary small", "aria-label": label, "data-testid": testid });
+  button.addEventListener("click", () => change());
+  return button;
+}
+
+// a width typed or stepped: kept in range, and announced as typing would (the share link, the drawing)
+function setWidth(input, width) {
+  input.value = String(Math.max(1, Math.min(limits.units, width)));
+  input.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+function layerHead(width, index) {
+  const n = index + 1;
+  const id = index === 0 ? "hidden-units" : `hidden-units-${n}`;
+  const input = el("input", null, {
+    id, type: "number", min: "1", max: String(limits.units), step: "1", "data-testid": id,
+    "aria-label": `Hidden layer ${n} units (1–${limits.units})`,
+  });
+  input.value = String(width);
+  const step = (by) => () => setWidth(input, (Number(input.value) || 1) + by);
+  const units = el("span", null, { class: "layer-units" });
+  units.append(
+    unitButton("−", `One unit fewer in hidden layer ${n}`, `remove-unit-${n}`, step(-1)),
+    input,
+    unitButton("+", `One unit more in hidden layer ${n}`, `add-unit-${n}`, step(1)),
   );
-  $("add-layer").disabled = widths.length >= limits.layers;
-  $("remove-layer").disabled = widths.length <= 1;
+  const head = el("div", null, { class: "layer-head layer", "data-layer": String(n) });
+  head.append(el("label", `layer ${n}`, { for: id, class: "layer-title" }), units);
+  return head;
+}
+
+export function showLayers(widths) {
+  $("layer-editor").replaceChildren(
+    el("div", null, { class: "layer-head", id: "layer-head-in" }),
+    ...widths.map(layerHead),
+    el("div", null, { class: "layer-head", id: "layer-head-out" }),
+  );
+  lockLayers(locked);
+}
+
+// While a run trains or is paused its layers cannot change (Stop or Reset frees them).
+export function lockLayers(lock) {
+  locked = lock;
+  const count = layerWidths().length;
+  for (const control of $("layer-editor").querySelectorAll("input, button")) control.disabled = lock;
+  $("add-layer").disabled = lock || count >= limits.layers;
+  $("remove-layer").disabled = lock || count <= 1;
+  const why = lock ? "Stop or reset the run to change its layers" : "";
+  for (const id of ["add-layer", "remove-layer"]) $(id).title = why;
 }
 
 export function layerWidths() {

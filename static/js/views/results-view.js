@@ -1,12 +1,17 @@
-// Results: the metrics, a predicted-vs-actual scatter with y = x and the residuals
-// (regression), or the per-class precision and recall (classification).
+// Results: the headline metric (in the Output column) and, in the Results sheet, a predicted-vs-
+// actual scatter with y = x and the residuals (regression), or the confusion matrix with the
+// per-class precision and recall (classification); and how the run ended (an early stop named).
 import { $, el, formatNumber, row } from "../dom.js";
 import { drawConfusion } from "./confusion-heatmap.js";
+import { drawResiduals, drawScatter } from "./scatter-plot.js";
 
 export function clearResults() {
   for (const id of ["metric-r2", "metric-rmse", "metric-mae", "metric-accuracy"]) $(id).textContent = "–";
   $("results-note").textContent = "";
+  $("results-summary").textContent = "Train a network to see its results on the test rows.";
+  document.querySelector('[data-testid="headline"]').dataset.shown = "false";
   $("per-class-table").tBodies[0].replaceChildren();
+  $("per-class-table").hidden = true;
   $("confusion-table").tHead.replaceChildren();
   $("confusion-table").tBodies[0].replaceChildren();
   $("confusion-details").hidden = true;
@@ -19,10 +24,25 @@ export function clearResults() {
   }
 }
 
+// How the run ended, as the CLI says it: an early stop names the epoch whose weights are kept.
+export function endingText(results) {
+  if (results.stop_reason === "early_stopping" && results.best_epoch) {
+    return `stopped early at epoch ${results.epoch} of ${results.epochs_planned}: the validation loss was best at epoch ` +
+      `${results.best_epoch}, and those weights are kept`;
+  }
+  return `after ${results.epoch} ${results.epoch === 1 ? "epoch" : "epochs"}`;
+}
+
 export function showResults(results) {
   clearResults();
   const m = results.metrics;
-  $("results-note").textContent = `after ${results.epoch} epochs, ${results.n_test} test rows`;
+  const ending = endingText(results);
+  const early = results.stop_reason === "early_stopping" && results.best_epoch;
+  $("results-note").textContent = early
+    ? `stopped early: epoch ${results.best_epoch}'s weights kept · ${results.n_test} test rows`
+    : `after ${results.epoch} epochs · ${results.n_test} test rows`;
+  $("results-summary").textContent = `On ${results.n_test} test rows, ${ending}.`;
+  document.querySelector('[data-testid="headline"]').dataset.shown = "true";
   $("residuals-canvas").hidden = results.task !== "regression";
   // only the task's own scores: the headline carries a classifier's accuracy
   $("regression-metrics").hidden = results.task !== "regression";
@@ -39,6 +59,7 @@ export function showResults(results) {
     $("metric-r2").textContent = `accuracy ${results.accuracy.toFixed(4)}`;
     $("metric-accuracy").textContent = results.accuracy.toFixed(4);
     drawConfusion($("results-canvas"), m.classes, m.confusion_matrix);
+    $("per-class-table").hidden = false;
     $("per-class-table").tBodies[0].replaceChildren(
       ...m.classes.map((name, i) => row([name, formatNumber(m.precision[i]), formatNumber(m.recall[i])])),
     );
@@ -58,52 +79,4 @@ function showConfusionTable(classes, matrix) {
     }),
   );
   $("confusion-details").hidden = false;
-}
-
-function bounds(values) {
-  let low = Math.min(...values);
-  let high = Math.max(...values);
-  if (low === high) [low, high] = [low - 1, high + 1];
-  return [low, high];
-}
-
-function drawScatter(canvas, rows) {
-  const ctx = canvas.getContext("2d");
-  const pad = 30;
-  const size = canvas.width - 2 * pad;
-  const [low, high] = bounds(rows.flat());
-  const at = (v) => pad + ((v - low) / (high - low)) * size;
-  ctx.strokeStyle = "#999";
-  ctx.strokeRect(pad, pad, size, size);
-  ctx.beginPath(); // y = x
-  ctx.moveTo(at(low), canvas.height - at(low));
-  ctx.lineTo(at(high), canvas.height - at(high));
-  ctx.strokeStyle = "#d62728";
-  ctx.stroke();
-  ctx.fillStyle = "rgba(31,119,180,0.6)";
-  for (const [actual, predicted] of rows) ctx.fillRect(at(actual) - 2, canvas.height - at(predicted) - 2, 4, 4);
-  ctx.fillStyle = "#333";
-  ctx.font = "12px sans-serif";
-  ctx.fillText("actual →", canvas.width - 80, canvas.height - 8);
-  ctx.fillText("predicted ↑ (red: y = x)", 4, 14);
-}
-
-function drawResiduals(canvas, rows) {
-  const ctx = canvas.getContext("2d");
-  const pad = 20;
-  const residuals = rows.map(([a, p]) => p - a);
-  const [low, high] = bounds(rows.map(([a]) => a));
-  const limit = Math.max(...residuals.map(Math.abs), 1e-9);
-  const x = (v) => pad + ((v - low) / (high - low)) * (canvas.width - 2 * pad);
-  const y = (r) => canvas.height / 2 - (r / limit) * (canvas.height / 2 - pad);
-  ctx.strokeStyle = "#999";
-  ctx.beginPath();
-  ctx.moveTo(pad, canvas.height / 2);
-  ctx.lineTo(canvas.width - pad, canvas.height / 2);
-  ctx.stroke();
-  ctx.fillStyle = "rgba(255,127,14,0.7)";
-  rows.forEach(([a], i) => ctx.fillRect(x(a) - 2, y(residuals[i]) - 2, 4, 4));
-  ctx.fillStyle = "#333";
-  ctx.font = "12px sans-serif";
-  ctx.fillText("residual (predicted − actual) by actual", 4, 12);
 }

@@ -11,6 +11,9 @@ export const TASK_NAMES = {
 // The engine's describe_target answer for the current target; null when there is none.
 let described = null;
 
+// the engine's answer for the current target (null when none), for the drawing's planned outputs
+export const describedTarget = () => described;
+
 export function taskName(task) {
   return TASK_NAMES[task] || task;
 }

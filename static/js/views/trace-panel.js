@@ -23,6 +23,7 @@ const trace = { answer: null, steps: [], index: -1, taken: null, playing: false,
 let actions = null; // {startRunWithoutTraining, pauseRun, showTracedStep}
 
 const traceOn = () => trace.answer !== null;
+export const traceIsOn = () => traceOn() || trace.loading;
 const currentStep = () => (traceOn() ? trace.steps[trace.index] : null);
 
 function runStateIs(states) {
