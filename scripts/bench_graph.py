@@ -1,6 +1,6 @@
 """How long the Graph view keeps the page's main thread busy: a 10-layer × 512-unit network
-(47 nodes) on the Boston sample, drawn when the panel comes into view and redrawn after
-each activation change. Issue 11 asks for no main-thread task over 200 ms.
+(47 nodes) on the Boston sample, drawn when the Network column's Nodes face is shown (its
+select) and redrawn after each activation change. Issue 11 asks for no main-thread task over 200 ms.
 
     .venv/bin/python scripts/bench_graph.py [--layers 10] [--units 512] [--redraws 3]
 
@@ -75,7 +75,7 @@ def main():
         open_app(page, origin, f"/#sample=boston&hidden_layers={layers}&activation=relu")
         wait_loaded(page, "MEDV")
         page.evaluate(WATCH_LONG_TASKS_JS)
-        worst = measure(page, lambda: page.locator(tid("graph-view")).scroll_into_view_if_needed(), "first drawing")
+        worst = measure(page, lambda: page.select_option(tid("network-face"), "nodes"), "first drawing")
         for i, activation in zip(range(args.redraws), ["tanh", "sigmoid", "relu"] * args.redraws):
             worst = max(worst, measure(page, lambda: page.select_option(tid("activation-select"), activation),
                                        f"redraw {i + 1} ({activation})"))

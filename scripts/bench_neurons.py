@@ -7,13 +7,14 @@
   10 layers of 512 (the grid a big network gets) and Boston with 10 layers of 512
   (histograms over the test rows): the best and median of 5 calls, and the answer's size.
 * The page (Chromium, the repository served on 127.0.0.1 as the browser tests serve it):
-  circles, 2 hidden layers of 16, tanh, trained for --epochs with the maps off screen,
-  then on screen, twice each. Printed for each run: samples/s as the page shows it (the
+  circles, 2 hidden layers of 16, tanh, trained for --epochs with the maps off screen (the
+  Network column's Nodes face shown: the Neurons face is hidden), then on screen (the
+  Neurons face), twice each. Printed for each run: samples/s as the page shows it (the
   training slices only), the neuron_maps calls made, their mean round trip (the page's
   `fcnn neuron_maps` user-timing entries) and their share of the training time. Then
   one epoch of 10 layers of 512 on circles (grid) and on Iris (histograms), maps on screen.
 
-The page asks for the maps only while they are on screen, and while training at most
+The page asks for the maps only while the Neurons face is on screen, and while training at most
 once per 25× the last call's time of training (views/neuron-maps.js), so their share of
 the time stays near 4 %. On a machine busy with other work samples/s varies from run
 to run by more than that: compare the shares, not the speeds.
@@ -65,7 +66,8 @@ def set_network(page, widths, activation, sample):
     from page_support import choose_sample, tid
 
     choose_sample(page, sample)
-    while page.locator('[data-testid^="hidden-units"]').count() > 1:
+    page.select_option(tid("network-face"), "neurons")  # the layer editor is the Neurons face's head row
+    while page.locator(f'{tid("layer-editor")} input').count() > 1:
         page.click(tid("remove-layer"))
     for _ in widths[1:]:
         page.click(tid("add-layer"))
@@ -76,15 +78,13 @@ def set_network(page, widths, activation, sample):
 
 
 def timed_run(page, epochs, maps_on_screen):
-    """One run; the maps are scrolled into view once it trains (the panels above have their sizes then)."""
-    from page_support import click_marked, tid, wait_for_event, wait_for_run_state, wait_state
+    """One run, with the Neurons face (its maps) shown or the Nodes face in its place."""
+    from page_support import click_marked, tid, wait_for_run_state, wait_state
 
-    page.evaluate("() => { performance.clearMeasures(); window.scrollTo(0, 0); }")
+    page.evaluate("() => performance.clearMeasures()")
     page.fill(tid("epochs"), str(epochs))
+    page.select_option(tid("network-face"), "neurons" if maps_on_screen else "nodes")
     pressed = click_marked(page, "train-button")
-    if maps_on_screen:
-        wait_for_event(page, "fcnn:progress", after=pressed, timeout=600_000)
-        page.locator(tid("neuron-maps")).scroll_into_view_if_needed()
     wait_for_run_state(page, "done", "failed", after=pressed, timeout=600_000)
     wait_state(page, "done", "error")
     durations = page.evaluate("""() => Object.fromEntries(['fcnn neuron_maps', 'fcnn train_for'].map((n) =>

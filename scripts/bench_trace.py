@@ -5,8 +5,9 @@
 
 In Chromium (the repository served on 127.0.0.1 as the browser tests serve it) it
 sets the network, presses "Trace one mini-batch" before any training (a run is
-started, not trained, and its first batch traced), steps through every step to
-the update with Next, and checks W1's gradient. It prints
+started, not trained, and its first batch traced; the trace is drawn on the Nodes
+face, its numbers in the side panel), steps through every step to the update with
+Next, and checks W1's gradient. It prints
   - the time from the Trace click to the first step drawn with its numbers;
   - each engine call's round trip (the page's `fcnn <call>` user-timing entries): start,
     trace_begin (the first part of the trace), trace_more (each later part, asked for in the
@@ -68,6 +69,9 @@ TRACE_SHOWN_MS = """() => new Promise((resolve) => {
 
 
 def set_network(page, layers, units, batch):
+    """``layers`` hidden layers of ``units`` (whatever the sample opened with), on the Neurons face's head row."""
+    while page.locator(f'{tid("layer-editor")} input').count() > 1:
+        page.click(tid("remove-layer"))
     for _ in range(layers - 1):
         page.click(tid("add-layer"))
     for i in range(1, layers + 1):

@@ -234,7 +234,9 @@ def set_viewport(page, width, height, timeout=60_000):
     before = last_seq(page)
     page.set_viewport_size({"width": width, "height": height})
     page.wait_for_function("(w) => document.documentElement.clientWidth === w", arg=width)
-    if widened:
+    # a chart on screen fits itself to the new width and says so (one hidden by a sheet or a tab does not)
+    charts_shown = page.evaluate("() => [...document.querySelectorAll('.chart')].some((c) => c.offsetParent !== null)")
+    if widened and charts_shown:
         wait_for_event(page, "fcnn:charts-settled", after=before, timeout=timeout)
 
 
@@ -308,6 +310,7 @@ def open_sheet(page, sheet):
     toolbar is the More tab's list); nothing when it is open already."""
     if sheet_open(page) == sheet:
         return
+    close_sheet(page)  # on a phone the toolbar is the More tab's list, hidden under an open sheet
     if not page.is_visible(f'[data-open-sheet="{sheet}"]'):
         page.click(tid("tab-more"))
     page.click(f'[data-open-sheet="{sheet}"]')

@@ -1,6 +1,6 @@
 // The run: start, training in slices, pause, resume, step, stop, reset, and the results at
 // its end. Its state lives in run-state.js, which announces every transition.
-import { $, formatNumber } from "./dom.js";
+import { $ } from "./dom.js";
 import { emit, emitProgress } from "./events.js";
 import { drawNow, drawOnFrame, dropDrawing } from "./frame-draw.js";
 import { app, exampleRow, showError, showStatus, updateControls } from "./page.js";
@@ -32,11 +32,19 @@ const REDRAW_EVERY_MS = 4 * SLICE_MS;
 // units² (the engine trains on a standardised target; Session.start says the factor), else as is.
 const shownLoss = (loss) => (loss === null || loss === undefined ? loss : loss * (app.started?.loss_scale ?? 1));
 
+// four significant digits, so a loss of 0.003274 and one of 0.002715 are told apart
+function significant(value) {
+  const abs = Math.abs(value);
+  if (!Number.isFinite(value) || abs === 0) return String(value);
+  return abs >= 1e-4 && abs < 1e6 ? String(Number(value.toPrecision(4))) : value.toExponential(3);
+}
+
 function showProgress(epoch, loss) {
   $("epoch-counter").textContent = String(epoch);
   $("epoch-total").textContent = app.started ? `of ${app.started.config.epochs}` : "";
   const shown = shownLoss(loss);
-  $("loss-value").textContent = shown === null || shown === undefined ? "–" : formatNumber(shown);
+  // four significant digits: a loss of 0.0033 and one of 0.0027 are told apart
+  $("loss-value").textContent = shown === null || shown === undefined ? "–" : significant(shown);
   $("loss-value").dataset.scale = String(app.started?.loss_scale ?? 1); // engine's loss × scale = the loss shown
   $("loss-unit").textContent = app.started?.loss_label ? `(${app.started.loss_label})` : "";
 }
@@ -83,6 +91,7 @@ function showStarted(started) {
   app.chart.reset(started.loss_label);
   app.normsChart.reset();
   neuronMaps.clearNeuronMaps("Drawing the neuron maps…");
+  clearRunDrawing(); // the maps and weights of a run before are not this one's, even on the same network
   showOutputKind(started.features.length === 2 ? "map" : "plot");
   showProgress(0, null);
   app.timing = { elapsedMs: 0, epochs: 0 };

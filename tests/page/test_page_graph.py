@@ -1,5 +1,6 @@
 """The Graph view (issue 11, outcome 1) in the real page: the engine's node graph drawn, checked
-against Session.graph_view computed in CPython for the same table and settings."""
+against Session.graph_view computed in CPython for the same table and settings. It is the Network
+column's "Nodes" face (issue 20): a test shows that face as a person would, with its select."""
 
 import inspect
 import json
@@ -8,7 +9,8 @@ import pytest
 
 from fcnn.engine import nodes as engine_nodes
 from fcnn.web.session import Session
-from page_support import choose_sample, click_marked, load_file, open_app, set_viewport, tid, wait_for_run_state
+from page_support import (choose_sample, click_marked, close_sheet, load_file, open_app, set_viewport, sheet_open, tid,
+                          wait_for_run_state)
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +64,19 @@ def engine_graph(load, settings):
     return answer
 
 
+def show_nodes_face(page):
+    """The Network column's Nodes face, chosen with its select (the graph is drawn only while shown)."""
+    if page.input_value(tid("network-face")) != "nodes":
+        page.select_option(tid("network-face"), "nodes")
+    page.wait_for_selector(f"{GRAPH}:not([hidden])")
+    assert page.is_hidden(tid("neurons-face"))
+
+
 def wait_drawn_as(page, expected, after=0):
     """Waits until the page's drawing (one after drawing number ``after``) has exactly the expected
     nodes in order; returns what it drew."""
     names = [n["name"] for n in expected["nodes"]]
-    page.locator(GRAPH).scroll_into_view_if_needed()
+    show_nodes_face(page)
     page.wait_for_function(
         """([names, after]) => { const view = document.querySelector('[data-testid="graph-view"]');
             const drawn = [...view.querySelectorAll('g[data-node]')].map((g) => g.dataset.node);
@@ -109,8 +119,8 @@ def test_the_drawn_graph_is_the_engines_and_a_chosen_node_shows_its_formulas(gra
     check_drawing(drawn, expected)
     assert drawn["source"] == "settings" and graph_events(page, "fcnn:graph-drawn")[-1]["nodes"] == len(expected["nodes"])
 
-    # Tab reaches the nodes, in topological order
-    page.focus(tid("predict-file-input"))
+    # Tab reaches the nodes, in topological order (the seed is the last setting before the drawing)
+    page.focus(tid("seed"))
     for _ in range(20):
         if page.evaluate("() => document.activeElement.matches('g[data-node]')"):
             break
@@ -119,9 +129,13 @@ def test_the_drawn_graph_is_the_engines_and_a_chosen_node_shows_its_formulas(gra
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.dataset.node") == expected["nodes"][1]["name"]
 
-    # Enter on a focused node and a click show the kind's docstring, and tell the page
+    # Enter on a focused node and a click show the kind's docstring beside the drawing (the side
+    # panel's node sheet), and tell the page
+    assert sheet_open(page) is None
     page.focus('g[data-node="linear1"]')
     page.keyboard.press("Enter")
+    assert sheet_open(page) == "node" and page.is_visible(tid("graph-node-doc"))
+    assert page.is_visible('g[data-node="linear1"]')  # the drawing stays on screen beside it
     assert page.text_content(tid("graph-node-doc")) == inspect.getdoc(engine_nodes.LinearNode)
     assert page.text_content(tid("graph-node-doc-title")) == "linear1 · LinearNode"
     page.click(f'{GRAPH} g[data-node="binary_cross_entropy"]')
@@ -133,23 +147,29 @@ def test_the_drawn_graph_is_the_engines_and_a_chosen_node_shows_its_formulas(gra
 
     # the trace panel's step marks its node, and the end of the trace clears the mark
     marked = """() => [...document.querySelectorAll('[data-testid="graph-view"] g[data-current="true"]')]
-                      .map((g) => [g.dataset.node, g.dataset.phase])"""
+                      .map((g) => [g.dataset.node, g.dataset.phase, g.getAttribute('aria-current')])"""
     page.evaluate("() => document.dispatchEvent(new CustomEvent('fcnn:trace-step', {detail: {name: 'relu1', phase: 'forward'}}))")
-    assert page.evaluate(marked) == [["relu1", "forward"]]
+    assert page.evaluate(marked) == [["relu1", "forward", "step"]]
     page.evaluate("() => document.dispatchEvent(new CustomEvent('fcnn:trace-step', {detail: {name: 'W1', phase: 'backward'}}))")
-    assert page.evaluate(marked) == [["W1", "backward"]]
+    assert page.evaluate(marked) == [["W1", "backward", "step"]]
     page.evaluate("() => document.dispatchEvent(new CustomEvent('fcnn:trace-step', {detail: {name: null, phase: null}}))")
     assert page.evaluate(marked) == []
+    assert page.evaluate("() => document.querySelectorAll('[data-testid=\"graph-view\"] [aria-current]').length") == 0
 
-    # on a phone the graph scrolls sideways inside its frame, and the traced node is scrolled into it
+    # on a phone (the formulas closed, the Network tab shown) the graph scrolls inside its frame,
+    # and the traced node is scrolled into it
+    close_sheet(page)
     set_viewport(page, 390, 844)
+    page.click(tid("tab-network"))
+    assert page.is_visible(GRAPH)
     for name in ("binary_cross_entropy", "X"):
         page.evaluate("(name) => document.dispatchEvent(new CustomEvent('fcnn:trace-step', {detail: {name, phase: 'forward'}}))", name)
         scrolls, inside = page.evaluate(
             """(name) => { const frame = document.querySelector('[data-testid="graph-view"] [data-graph-scroll]');
                            const a = frame.getBoundingClientRect();
                            const b = frame.querySelector(`g[data-node="${name}"]`).getBoundingClientRect();
-                           return [frame.scrollWidth > frame.clientWidth, b.left >= a.left && b.right <= a.right]; }""",
+                           return [frame.scrollWidth > frame.clientWidth,
+                                   b.left >= a.left && b.right <= a.right && b.top >= a.top && b.bottom <= a.bottom]; }""",
             name,
         )
         assert scrolls and inside, name
@@ -178,6 +198,7 @@ def test_the_graph_follows_layers_activation_task_and_a_new_run(graph_page):
         assert issubclass(getattr(engine_nodes, drawn["nodes"][-1]["kind"]), engine_nodes.LossNode)  # the engine's class
 
     page.click(f'{GRAPH} g[data-node="linear1"]')
+    assert sheet_open(page) == "node"
     page.click(tid("add-layer"))
     expected = expect_now()
     drawn = wait_drawn_as(page, expected, after=drawn["drawn"])

@@ -1,7 +1,8 @@
 """The learning-rate finder on the page (issue 11, outcome 6): on Boston before any training and
 after a paused run, the chart holds the points the engine answered, the suggestion states its
 rate and rule, "Use this rate" sets the learning rate, the run is untouched, and Train then
-trains with that rate. Every assertion is on what the page or the engine reported."""
+trains with that rate. Every assertion is on what the page or the engine reported. The finder is
+the side panel's "Find a learning rate" sheet (issue 20), opened with its toolbar button first."""
 
 import json
 import math
@@ -9,7 +10,8 @@ import math
 import pytest
 
 from page_support import (
-    choose_sample, click_marked, download, epoch_now, open_app, tid, wait_for_epoch, wait_for_run_state, wait_state,
+    choose_sample, click_marked, download, epoch_now, open_app, sheet_open, show, tid, wait_for_epoch, wait_for_run_state,
+    wait_state,
 )
 
 pytestmark = pytest.mark.browser
@@ -22,7 +24,9 @@ RECORD_FOUND_JS = """() => {
 
 
 def find_rate(page):
-    """Presses "Find a learning rate"; returns the engine's answer the page announced, once drawn."""
+    """Presses "Find a learning rate" (its sheet opened first); returns the engine's answer the page
+    announced, once drawn."""
+    show(page, "lr-find-button")
     page.evaluate("() => { window.__lrFound = window.__lrFound || []; }")
     before = page.evaluate("() => window.__lrFound.length")
     # what the button and the status said while the engine worked
@@ -35,7 +39,8 @@ def find_rate(page):
         window.__findingWatch.observe(button, { attributes: true });
         window.__findingWatch.observe(status, { attributes: true, childList: true });
     }""")
-    click_marked(page, "lr-find-button")
+    # a real click, as a person's: a field typed in just before loses the focus (and says it changed) first
+    page.click(f'{tid("lr-find-button")}:enabled')
     page.wait_for_function("(n) => window.__lrFound.length > n", arg=before)
     page.wait_for_selector(f'{tid("lr-chart")}[data-drawn="true"]')
     seen = page.evaluate("() => { window.__findingWatch.disconnect(); return window.__finding; }")
@@ -70,7 +75,7 @@ def check_drawn(page, answer):
 
 
 def use_rate(page, view):
-    page.click(tid("lr-use"))
+    show(page, "lr-use").click()
     assert float(page.input_value(tid("learning-rate"))) == view["rate"]
     # the slider and the share link followed, as if it had been typed
     slider = page.locator(tid("learning-rate-slider"))
@@ -87,6 +92,8 @@ def test_the_finder_before_training_sets_the_rate_train_then_uses(guarded_page, 
     choose_sample(page, "boston")
     # a bad setting is refused like any engine error, and the page stays usable
     page.fill(tid("batch-size"), "0")
+    show(page, "lr-find-button")
+    assert sheet_open(page) == "rate"
     click_marked(page, "lr-find-button")
     page.wait_for_selector(f'{tid("error-message")}:visible')
     assert page.text_content(tid("error-message")).startswith("Could not find a learning rate: batch size 0 is out of range")

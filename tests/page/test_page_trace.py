@@ -7,6 +7,12 @@ order, backward in reverse, then the update takes the step. Every number the pag
 file, settings, seed and rows (``python -m fcnn trace --json``). Then Resume trains on with
 the step counted, and Escape leaves the trace. Only the page's events, states and values
 are asserted on.
+
+The trace is drawn on the graph itself (issue 20): Trace shows the Network column's Nodes face and
+opens the trace's sheet beside it; at every node's step the node marked on the graph
+(aria-current="step") is the one the trace names, wholly on screen at 1280×800, and the arrows into
+it, exactly those, flow in the step's direction. Leaving the trace closes its sheet; opening another
+sheet (Save, to download the model) leaves the trace.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ import pytest
 
 from fcnn.run.samples import toy_csv
 from fcnn.web.session import Session
-from page_support import (ROOT, choose_sample, click_marked, download, epoch_now, events, load_file, open_app, tid,
-                          wait_for_event, wait_for_run_state)
+from page_support import (ROOT, choose_sample, click_marked, download, epoch_now, events, load_file, open_app, sheet_open,
+                          tid, wait_for_event, wait_for_run_state)
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +55,43 @@ READ_STEP = """() => {
         formulas: [...document.querySelectorAll('[data-testid=trace-step] [data-testid=trace-formula]')].map((p) => p.textContent),
     };
 }"""
+
+
+# the node the graph marks, where it is, and which arrows flow: read from the page at a trace step
+ON_GRAPH = """() => {
+    const view = document.querySelector('[data-testid="graph-view"]');
+    const marked = [...view.querySelectorAll('[aria-current]')];
+    const inside = (b, a) => b.left >= a.left && b.right <= a.right && b.top >= a.top && b.bottom <= a.bottom;
+    const screen = { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight };
+    const frame = view.querySelector('[data-graph-scroll]').getBoundingClientRect();
+    const box = marked.length === 1 ? marked[0].getBoundingClientRect() : null;
+    return {
+        face: document.querySelector('[data-testid="network-face"]').value, shown: !view.hidden,
+        marked: marked.map((g) => [g.tagName, g.dataset.node, g.getAttribute('aria-current'), g.dataset.current, g.dataset.phase]),
+        on_screen: box !== null && box.width > 0 && box.height > 0 && inside(box, screen),
+        in_frame: box !== null && inside(box, frame),
+        flows: [...view.querySelectorAll('path.graph-edge[data-flow]')].map((p) => [p.dataset.edgeFrom, p.dataset.edgeTo, p.dataset.flow]),
+        node: document.querySelector('[data-testid=trace-node]').textContent,
+        phase: document.querySelector('[data-testid=trace-phase]').textContent,
+    };
+}"""
+
+
+def check_on_graph(page, cli, phase, name):
+    """At a node's step: the graph (the Nodes face, beside the trace's sheet) marks that node, the one
+    trace-node names, wholly inside the viewport and its scroll frame; the arrows into it, and only
+    they, carry the step's direction."""
+    # the graph may be drawn after the trace's first step: it marks the current node once drawn
+    page.wait_for_function(
+        """(name) => { const g = document.querySelector('[data-testid="graph-view"] [aria-current="step"]');
+                       return g !== null && g.dataset.node === name; }""", arg=name)
+    seen = page.evaluate(ON_GRAPH)
+    assert (seen["face"], seen["shown"], sheet_open(page)) == ("nodes", True, "trace")
+    assert (seen["phase"], seen["node"]) == (phase, name)
+    assert seen["marked"] == [["g", name, "step", "true", phase]]
+    assert seen["on_screen"] and seen["in_frame"], (phase, name, page.viewport_size)
+    [inbound] = [n["inbound"] for n in cli["nodes"] if n["name"] == name]
+    assert sorted(seen["flows"]) == sorted([source, name, phase] for source in inbound)
 
 
 def settings_of(page):
@@ -130,17 +173,24 @@ def step_through(page, cli, advance, at_step=lambda phase, name: None):
     assert seen == expected
     page.wait_for_selector(f'{tid("trace-step")}[data-taken="true"] {tid("trace-update-result")}')
     assert page.get_attribute(tid("trace-update-result"), "data-weights-match") == "true"
+    # the update is no node's step: the graph marks none, and no arrow flows
+    seen = page.evaluate(ON_GRAPH)
+    assert (seen["marked"], seen["flows"]) == ([], [])
     shown = page.evaluate(READ_STEP)
     assert (shown["loss"], shown["loss_after"]) == (pytest.approx(cli["loss"], **TOL), pytest.approx(cli["loss_after"], **TOL))
     return expected
 
 
 def start_trace(page):
-    """Presses Trace before any training: a paused run at epoch 0, its first batch traced. Answers the table rows."""
+    """Presses Trace before any training: a paused run at epoch 0, its first batch traced, on the
+    Nodes face with the trace's sheet beside it. Answers the table rows."""
+    assert page.input_value(tid("network-face")) == "neurons"  # the face a page opens with
     pressed = click_marked(page, "trace-button")
     page.wait_for_selector(f'{tid("trace-panel")}[data-trace="on"]')
     assert wait_for_run_state(page, "paused", after=pressed) == "paused"
     assert epoch_now(page) == 0
+    assert (page.input_value(tid("network-face")), sheet_open(page)) == ("nodes", "trace")
+    assert page.is_visible(tid("graph-view")) and page.is_visible(tid("trace-view"))
     return json.loads(page.get_attribute(tid("trace-panel"), "data-table-rows"))
 
 
@@ -183,10 +233,18 @@ def check_gradient(page, phase, name):
     assert len(page.query_selector_all(f'{tid("trace-check")} tbody tr')) > 0
 
 
+def left_the_trace(page):
+    """The trace is off, the graph marks no node any more, and the trace's sheet is closed."""
+    page.wait_for_selector(f'{tid("trace-panel")}[data-trace="off"]', state="attached")  # hidden with its sheet
+    assert page.evaluate("window.__traceSteps.at(-1)") == {"name": None, "phase": None}
+    assert page.evaluate(ON_GRAPH)["marked"] == []
+    assert sheet_open(page) != "trace"
+
+
 def leave_with_escape(page):
     page.keyboard.press("Escape")
-    page.wait_for_selector(f'{tid("trace-panel")}[data-trace="off"]')
-    assert page.evaluate("window.__traceSteps.at(-1)") == {"name": None, "phase": None}
+    left_the_trace(page)
+    assert sheet_open(page) is None
 
 
 def test_the_xor_trace_shows_the_clis_numbers_and_its_step_is_counted(guarded_page, app_server, tmp_path):
@@ -195,6 +253,7 @@ def test_the_xor_trace_shows_the_clis_numbers_and_its_step_is_counted(guarded_pa
     text, target = toy_csv("xor", seed=TOY_DATA_SEED)
     csv_path = tmp_path / "xor.csv"
     csv_path.write_text(text)
+    page.set_viewport_size({"width": 1280, "height": 800})
     open_app(page, app_server)
     assert load_file(page, csv_path, target=target) == ""
     for testid, value in (("hidden-units", "4"), ("batch-size", "4"), ("early-stopping", "0"), ("epochs", "3"),
@@ -205,15 +264,26 @@ def test_the_xor_trace_shows_the_clis_numbers_and_its_step_is_counted(guarded_pa
     rows = start_trace(page)
     assert len(rows) == 4
     cli = cli_trace(csv_path, target, settings, rows)
-    expected = step_through(page, cli, lambda: page.click(tid("trace-next")), lambda p, n: check_gradient(page, p, n))
+
+    def at_step(phase, name):
+        check_on_graph(page, cli, phase, name)
+        check_gradient(page, phase, name)
+
+    expected = step_through(page, cli, lambda: page.click(tid("trace-next")), at_step)
     steps = page.evaluate("window.__traceSteps")
     assert [(s["phase"], s["name"] or "") for s in steps] == expected
-    assert_weights_after(page, cli)
     page.click(tid("trace-back"))
     page.wait_for_selector(f'{tid("trace-step")}[data-phase="backward"][data-node="X"]')
-    # a node chosen in the Graph view: the trace jumps to its step in the current phase
-    page.evaluate("() => document.dispatchEvent(new CustomEvent('fcnn:node-chosen', {detail: {name: 'linear2'}}))")
+    check_on_graph(page, cli, "backward", "X")
+    # a node clicked in the graph beside the trace: the trace jumps to its step in the current phase
+    # (its numbers stay in the side panel: no formulas sheet replaces them)
+    page.click(f'{tid("graph-view")} g[data-node="linear2"]')
     page.wait_for_selector(f'{tid("trace-step")}[data-phase="backward"][data-node="linear2"]')
+    check_on_graph(page, cli, "backward", "linear2")
+    # Save opens another sheet, which leaves the trace; its step was taken: the model is the CLI's after it
+    assert_weights_after(page, cli)
+    left_the_trace(page)
+    assert sheet_open(page) == "save"
     # a second batch, played at 4 steps/s to its update
     page.click(tid("trace-button"))
     page.wait_for_selector(f'{tid("trace-panel")}[data-trace="on"][data-step="0"]')
@@ -230,19 +300,25 @@ def test_the_xor_trace_shows_the_clis_numbers_and_its_step_is_counted(guarded_pa
 def test_the_boston_trace_by_keyboard_agrees_with_the_cli(guarded_page, app_server):
     page = guarded_page
     page.add_init_script(RECORD_TRACE_STEPS)
+    page.set_viewport_size({"width": 1280, "height": 800})
     open_app(page, app_server)
     choose_sample(page, "boston")
-    page.fill(tid("early-stopping"), "0")
-    page.fill(tid("epochs"), "100000")  # the run is still training when Trace is pressed again below
-    settings = settings_of(page)  # the defaults: 8 relu units, Adam, batch 16
+    # the sample comes with its own settings; this test traces one layer of 8 relu units, Adam, batch 16, no L2
+    while page.locator(f'{tid("layer-editor")} input').count() > 1:
+        page.click(tid("remove-layer"))
+    for testid, value in (("hidden-units", "8"), ("batch-size", "16"), ("weight-decay", "0"), ("early-stopping", "0"),
+                          ("epochs", "100000")):  # the run is still training when Trace is pressed again below
+        page.fill(tid(testid), value)
+    page.select_option(tid("activation-select"), "relu")
+    page.select_option(tid("optimizer-select"), "adam")
+    settings = settings_of(page)
     rows = start_trace(page)
-    assert len(rows) == int(settings["batch-size"])
+    assert len(rows) == int(settings["batch-size"]) == 16
     csv_path = ROOT / "static" / "data" / "boston.csv"
     cli = cli_trace(csv_path, "MEDV", settings, rows)
-    step_through(page, cli, lambda: page.keyboard.press("ArrowRight"))
-    assert_weights_after(page, cli)
-    page.keyboard.press("Escape")
-    page.wait_for_selector(f'{tid("trace-panel")}[data-trace="off"]')
+    step_through(page, cli, lambda: page.keyboard.press("ArrowRight"), lambda p, n: check_on_graph(page, cli, p, n))
+    leave_with_escape(page)
+    assert_weights_after(page, cli)  # the step the trace took, in the model Save downloads
     loss = resume_to_first_epoch(page)
     assert loss == pytest.approx(cpython_first_epoch_loss(csv_path.read_text(), "MEDV", settings, 1), rel=1e-9)
     # pressed while training, Trace pauses the run first, then traces its next mini-batch

@@ -52,10 +52,11 @@ export function createLossChart(container) {
   const describe = () => {
     const n = epochs.length;
     const loss = (values, i) => (values[i] === null || values[i] === undefined ? "–" : formatNumber(values[i]));
+    const named = yLabel === "loss" ? label : `${label} (${yLabel})`;
     const text = n
-      ? `${label}: epochs ${epochs[0]}–${epochs[n - 1]}, training loss ${loss(train, 0)} → ${loss(train, n - 1)}, ` +
+      ? `${named}: epochs ${epochs[0]}–${epochs[n - 1]}, training loss ${loss(train, 0)} → ${loss(train, n - 1)}, ` +
         `validation loss ${loss(validation, 0)} → ${loss(validation, n - 1)}`
-      : `${label}: no epochs yet`;
+      : `${named}: no epochs yet`;
     container.setAttribute("aria-label", text);
   };
   describe();
