@@ -129,6 +129,8 @@ def show_view(page, view):
         page.wait_for_selector(f'{tid("graph-view")}[data-state="drawn"]')
     if phone:  # the column from its top (a trace's Next scrolled down to the step's numbers)
         page.evaluate("() => window.scrollTo(0, 0)")
+    if not view.get("trace"):  # no focus ring left on the button that opened the view
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
 
 def shoot(page, testid, name, out):

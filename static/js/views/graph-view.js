@@ -62,7 +62,7 @@ function edgePath(edge) {
 
 function arrowMarker() {
   const defs = svg("defs");
-  const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
+  const marker = svg("marker", { id: "graph-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }); // one size, however wide the arrow
   marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "graph-arrow-head" }));
   defs.append(marker);
   return defs;
