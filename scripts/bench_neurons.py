@@ -63,16 +63,11 @@ def bench_python():
 
 
 def set_network(page, widths, activation, sample):
-    from page_support import choose_sample, tid
+    from page_support import choose_sample, set_layers, tid
 
     choose_sample(page, sample)
     page.select_option(tid("network-face"), "neurons")  # the layer editor is the Neurons face's head row
-    while page.locator(f'{tid("layer-editor")} input').count() > 1:
-        page.click(tid("remove-layer"))
-    for _ in widths[1:]:
-        page.click(tid("add-layer"))
-    for i, width in enumerate(widths, start=1):
-        page.fill(tid("hidden-units" if i == 1 else f"hidden-units-{i}"), str(width))
+    set_layers(page, widths)
     page.select_option(tid("activation-select"), activation)
     page.fill(tid("early-stopping"), "0")
 

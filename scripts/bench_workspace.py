@@ -29,14 +29,11 @@ import pathlib
 import statistics
 import sys
 
-from playwright.sync_api import sync_playwright
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from page_support import (CHROMIUM, CHROMIUM_ARGS, choose_sample, install_event_recorder,  # noqa: E402
-                          open_app, start_server, tid)
+from page_support import choose_sample, served_app, tid  # noqa: E402
 from fcnn.run.settings import SAMPLES  # noqa: E402
 
 SEED_CONFIG = {"hidden_layers": [8], "activation": "sigmoid", "optimizer": "sgd", "learning_rate": 0.01,
@@ -152,26 +149,13 @@ def main():
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import zip_package
-
-    zip_package.build(ROOT / "static" / "vendor" / "fcnn.zip")
-    server, origin = start_server(ROOT)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": args.width, "height": args.height})
-            page.set_default_timeout(300_000)
-            page.add_init_script(LONG_TASKS_JS)
-            install_event_recorder(page)
-            open_app(page, origin)
-            choose_sample(page, "boston")
-            bench(page, "the seed's configuration on Boston", SEED_CONFIG, args.runs)
-            bench(page, "Boston as the page opens it", BOSTON.settings, args.runs)
-            bench_samples(page)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served_app(viewport={"width": args.width, "height": args.height}) as page:
+        page.set_default_timeout(300_000)
+        page.evaluate(LONG_TASKS_JS)  # buffered: the long tasks since the page opened are in too
+        choose_sample(page, "boston")
+        bench(page, "the seed's configuration on Boston", SEED_CONFIG, args.runs)
+        bench(page, "Boston as the page opens it", BOSTON.settings, args.runs)
+        bench_samples(page)
 
 
 if __name__ == "__main__":

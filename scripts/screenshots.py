@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from page_support import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from page_support import set_layers as support_set_layers  # noqa: E402
 from page_support import (choose_sample, close_sheet, install_event_recorder, open_app, open_sheet, show,  # noqa: E402
                           tid, train_to_done)
 import zip_package  # noqa: E402
@@ -49,14 +50,9 @@ def is_phone(page):
 
 
 def set_layers(page, widths):
-    """The hidden layers as ``widths``, whatever the sample chose (the Neurons face's head row)."""
+    """The hidden layers as ``widths``, edited on the Neurons face's head row."""
     page.select_option(tid("network-face"), "neurons")
-    while page.locator(f'{tid("layer-editor")} input').count() > 1:
-        page.click(tid("remove-layer"))
-    for _ in widths[1:]:
-        page.click(tid("add-layer"))
-    for i, width in enumerate(widths, start=1):
-        page.fill(tid("hidden-units" if i == 1 else f"hidden-units-{i}"), str(width))
+    support_set_layers(page, widths)
 
 
 def open_two_tanh_layers(page, origin, sample, units, learning_rate):

@@ -393,6 +393,17 @@ def wait_loaded(page, target):
     wait_state(page, "ready")
 
 
+def set_layers(page, widths):
+    """The hidden layers as ``widths``, whatever the sample chose: the Network head's buttons add or
+    remove layers, and each layer's units are typed into its head on the drawing."""
+    while page.locator(f'{tid("layer-editor")} input').count() > 1:
+        page.click(tid("remove-layer"))
+    for _ in widths[1:]:
+        page.click(tid("add-layer"))
+    for i, width in enumerate(widths, start=1):
+        page.fill(tid("hidden-units" if i == 1 else f"hidden-units-{i}"), str(width))
+
+
 def choose_target(page, target):
     page.select_option(tid("target-select"), target)
     page.wait_for_function(

@@ -6,6 +6,7 @@
 // or a model loaded wait for theirs (redrawModelViews). A view off screen (a phone's other tab,
 // the side panel over the output) is not asked for; it catches up when it is shown again.
 import { $ } from "./dom.js";
+import { drawNow, drawOnFrame } from "./frame-draw.js";
 import { app } from "./page.js";
 import { runState } from "./run-state.js";
 import { drawBoundary } from "./views/boundary-heatmap.js";
@@ -26,17 +27,21 @@ const outputOnScreen = () => $("output-view").offsetParent !== null;
 async function drawGrid() {
   const grid = await app.engine.grid(40);
   if (!grid.ok) return;
-  $("boundary-view").hidden = false;
-  drawBoundary($("boundary-canvas"), grid);
-  const colour = grid.task === "regression" ? "colour: predicted value (blue low, orange high)" : "colour: predicted class";
-  $("boundary-note").textContent = `${grid.features[0]} → across, ${grid.features[1]} ↑ up; ${colour}`;
+  drawOnFrame("output", () => {
+    $("boundary-view").hidden = false;
+    drawBoundary($("boundary-canvas"), grid);
+    const colour = grid.task === "regression" ? "colour: predicted value (blue low, orange high)" : "colour: predicted class";
+    $("boundary-note").textContent = `${grid.features[0]} → across, ${grid.features[1]} ↑ up; ${colour}`;
+  });
 }
 
 async function drawOutputPlot() {
   const answer = await app.engine.outputView();
   if (!answer.ok) return;
-  $("output-plot-view").hidden = false;
-  showOutputPlot(answer);
+  drawOnFrame("output", () => {
+    $("output-plot-view").hidden = false;
+    showOutputPlot(answer);
+  });
 }
 
 async function drawOutput() {
@@ -53,8 +58,10 @@ async function drawOutput() {
 async function drawModelViews() {
   const view = await app.engine.networkView();
   if (view.ok) {
-    network.showNodes(view.nodes);
-    showWeights(view.shown);
+    drawOnFrame("network", () => {
+      network.showNodes(view.nodes);
+      showWeights(view.shown);
+    });
   }
   if (app.started) await neuronMaps.refreshNeuronMaps(app.engine, { training: runState() === "training" });
   else neuronMaps.clearNeuronMaps("The neuron maps show a run trained on this page: press Train to see them.");
@@ -62,10 +69,12 @@ async function drawModelViews() {
 }
 
 // Draws the views from the model as the engine holds it now: after a refresh in flight (which
-// may have asked before the last change), a fresh one.
-export async function redrawModelViews() {
+// may have asked before the last change), a fresh one. What it asked for is drawn at the next
+// animation frame (frame-draw.js: at most one drawing a frame), or at once when the caller waits
+// for it (`now`: a run's end, a step, a model loaded).
+export async function redrawModelViews({ now = true } = {}) {
   while (inFlight()) await inFlight().done.catch(() => {}); // its own caller hears of its failure
-  const mine = { engine: app.engine, done: drawModelViews() };
+  const mine = { engine: app.engine, done: drawModelViews().then(() => now && drawNow()) };
   refreshing = mine;
   try {
     await mine.done;
@@ -78,7 +87,7 @@ export const modelViewsRefreshing = () => inFlight() !== null;
 
 // A refresh nobody waits for; none when one is in flight already.
 export function refreshModelViewsInBackground() {
-  if (!inFlight()) redrawModelViews();
+  if (!inFlight()) redrawModelViews({ now: false });
 }
 
 // The output column shown again (a sheet closed, a phone's tab): drawn now if it missed a drawing

@@ -14,6 +14,7 @@ import json
 
 import pytest
 
+from page_support import set_layers as support_set_layers
 from page_support import (
     ROOT, choose_sample, click_marked, close_sheet, download, last_seq, open_app, open_sheet, progress_reports, received_epochs,
     set_viewport, sheet_open, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state,
@@ -26,13 +27,8 @@ UNITS_DRAWN = 12  # facts.limits.units_drawn
 
 
 def set_layers(page, widths, activation):
-    """The hidden layers as ``widths`` (whatever the sample chose), with the Network head's buttons."""
-    while page.locator(f'{tid("layer-editor")} input').count() > 1:
-        page.click(tid("remove-layer"))
-    for _ in widths[1:]:
-        page.click(tid("add-layer"))
-    for i, width in enumerate(widths, start=1):
-        page.fill(tid("hidden-units" if i == 1 else f"hidden-units-{i}"), str(width))
+    """The hidden layers as ``widths`` (whatever the sample chose), and the activation."""
+    support_set_layers(page, widths)
     page.select_option(tid("activation-select"), activation)
 
 

@@ -5,9 +5,10 @@
 // Cost: the maps are asked for only while the Neurons face is on screen and draws the run's
 // network, and while training at most once per REFRESH_COST_SHARE of the training time (a call
 // that took 20 ms waits for 20 / share ms of training), so they never slow training by more than
-// a few per cent. Painting waits for the next animation frame; answers arriving before it
-// replace each other.
+// a few per cent. Painting waits for the next animation frame (frame-draw.js); answers arriving
+// before it replace each other.
 import { $ } from "../dom.js";
+import { drawOnFrame } from "../frame-draw.js";
 import { drawsRun, showMaps } from "./neurons-view.js";
 
 const MAP_CELLS = 24; // the grid asked for: 24×24 outputs a unit
@@ -20,7 +21,6 @@ const state = {
   engine: null,
   costMs: 0, // what the last refresh took
   trainedSinceMs: Infinity, // training time since the last refresh
-  frame: 0,
   pending: null,
 };
 
@@ -75,11 +75,10 @@ export async function refreshNeuronMaps(engine, { training }) {
     return;
   }
   state.pending = answer;
-  if (!state.frame) state.frame = requestAnimationFrame(paintPending);
+  drawOnFrame("neuron-maps", paintPending);
 }
 
 function paintPending() {
-  state.frame = 0;
   const answer = state.pending;
   state.pending = null;
   if (!answer || !state.engine) return;

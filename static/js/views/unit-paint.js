@@ -41,22 +41,26 @@ export function layerScale(activation, maps) {
   return { low: -largest, mid: 0, high: largest };
 }
 
-// size×size values, row 0 the lowest y (drawn at the bottom)
-export function paintGrid(canvas, size, values, scale) {
+// A size×size canvas painted pixel by pixel: colourAt(row, column) is [r, g, b], row 0 at the top.
+function paintPixels(canvas, size, colourAt) {
   sizeCanvas(canvas, size, size);
-  const colours = signColours();
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(size, size);
   for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      const v = values[r * size + c];
-      const t = v === null ? 0 : v >= scale.mid ? (v - scale.mid) / (scale.high - scale.mid) : -(scale.mid - v) / (scale.mid - scale.low);
-      const at = ((size - 1 - r) * size + c) * 4;
-      const [red, green, blue] = v === null ? colours.none : colourOf(t, colours);
-      image.data.set([red, green, blue, 255], at);
-    }
+    for (let c = 0; c < size; c++) image.data.set([...colourAt(r, c), 255], (r * size + c) * 4);
   }
   ctx.putImageData(image, 0, 0);
+}
+
+// size×size values, row 0 the lowest y (drawn at the bottom)
+export function paintGrid(canvas, size, values, scale) {
+  const colours = signColours();
+  paintPixels(canvas, size, (r, c) => {
+    const v = values[(size - 1 - r) * size + c];
+    if (v === null) return colours.none;
+    const t = v >= scale.mid ? (v - scale.mid) / (scale.high - scale.mid) : -(scale.mid - v) / (scale.mid - scale.low);
+    return colourOf(t, colours);
+  });
 }
 
 // The unit's counts as bars; answers the range its bins span, as a caption says it.
@@ -81,15 +85,6 @@ export function paintHistogram(canvas, map) {
 
 // An input's own map over the plane (two features): x1 grows across, x2 grows up.
 export function paintInputMap(canvas, across, size = 16) {
-  sizeCanvas(canvas, size, size);
   const colours = signColours();
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(size, size);
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) {
-      const t = across ? (2 * c) / (size - 1) - 1 : 1 - (2 * r) / (size - 1);
-      image.data.set([...colourOf(t, colours), 255], (r * size + c) * 4);
-    }
-  }
-  ctx.putImageData(image, 0, 0);
+  paintPixels(canvas, size, (r, c) => colourOf(across ? (2 * c) / (size - 1) - 1 : 1 - (2 * r) / (size - 1), colours));
 }
