@@ -249,6 +249,21 @@ def open_app(page, origin, path="/"):
     assert "Ready" in page.text_content(tid("status"))
 
 
+def app_open(page, origin):
+    """A module's shared page on the app, idle, with the side panel closed and the desktop's size:
+    opened when it is not yet (a test run alone), else taken as it is, since the next table a test
+    loads clears the run of the one before (a page start costs seconds)."""
+    if not page.url.startswith(origin) or page.get_attribute(tid("status"), "data-state") in (None, "loading", "error"):
+        open_app(page, origin)
+    wait_until_idle(page)
+    if page.is_enabled(tid("stop-button")):
+        stopped = click_marked(page, "stop-button")
+        wait_for_run_state(page, "done", "failed", after=stopped)
+    close_sheet(page)
+    if page.viewport_size != {"width": 1280, "height": 800}:
+        set_viewport(page, 1280, 800)
+
+
 def wait_state(page, *states, timeout=60_000):
     """Waits until the status is in one of ``states`` (loading, ready, working, training, done, error); returns it."""
     selector = ",".join(f'{tid("status")}[data-state="{s}"]' for s in states)

@@ -95,6 +95,8 @@ function wireRun() {
   $("reset-button").addEventListener("click", run.resetRun);
   wireTracePanel({ startRunWithoutTraining: run.startRunWithoutTraining, pauseRun: run.pauseRun, showTracedStep: run.showTracedStep });
   document.addEventListener("fcnn:run-state", showNetwork);
+  // a run's layers are its own until it is stopped or reset
+  document.addEventListener("fcnn:run-state", ({ detail }) => modelPanel.lockLayers(["training", "paused"].includes(detail.state)));
   document.addEventListener("fcnn:run-started", showNetwork);
 }
 

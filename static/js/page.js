@@ -3,7 +3,6 @@
 import { $, sentence } from "./dom.js";
 import { keepFocus } from "./focus-flow.js";
 import { runState, stopWasAsked } from "./run-state.js";
-import { lockLayers } from "./views/model-panel.js";
 
 export const app = {
   engine: null, // null until the engine is ready, and while a new one starts
@@ -62,8 +61,6 @@ export function updateControls() {
   $("what-if-button").disabled = running || !hasModel;
   $("gradcheck-button").disabled = running || !app.engine;
   $("download-predictions").disabled = running || phase === "idle";
-  // a run's layers are its own until it is stopped or reset
-  lockLayers(running || phase === "paused");
   keepFocus(phase);
 }
 

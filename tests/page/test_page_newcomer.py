@@ -11,7 +11,7 @@ import pytest
 
 from made_up_data import write_csv
 from page_support import (
-    choose_sample, click_marked, load_file, open_app, progress_reports, show, tid, train_to_done, wait_for_run_state,
+    app_open, choose_sample, click_marked, load_file, progress_reports, tid, train_to_done, wait_for_run_state,
     wait_state, wait_text,
 )
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def test_other_data_clears_the_run_that_belonged_to_the_data_before(shared_page, app_server, tmp_path):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     assert load_file(page, write_csv(tmp_path / "houses.csv", n=60), target="price") == ""
     train_to_done(page, epochs=20)
     assert "epochs 1–20" in page.get_attribute(tid("loss-chart"), "aria-label")
@@ -52,7 +52,7 @@ SCROLLS_JS = """() => [window.scrollX, window.scrollY,
 
 def test_the_page_never_scrolls_itself_when_a_run_ends(shared_page, app_server):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     page.set_viewport_size({"width": 1280, "height": 600})  # short: the data column scrolls inside
     choose_sample(page, "boston")
     page.evaluate("document.querySelector('.ws-data').scrollTop = 10000")
@@ -82,7 +82,7 @@ def hash_settings(page):
 def test_each_state_put_in_the_url_is_a_history_entry_and_back_restores_it(shared_page, app_server):
     page = shared_page
     page.goto("about:blank")
-    open_app(page, app_server)
+    app_open(page, app_server)
     start = page.evaluate("history.length")
     # a lesson is an entry of its own
     page.select_option(tid("lesson-select"), "xor-needs-a-hidden-layer")
@@ -123,7 +123,7 @@ def test_each_state_put_in_the_url_is_a_history_entry_and_back_restores_it(share
 
 def test_early_stopping_is_named_with_the_epoch_whose_weights_are_kept(shared_page, app_server):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     choose_sample(page, "boston")
     page.fill(tid("early-stopping"), "3")
     page.fill(tid("weight-decay"), "0")
@@ -147,7 +147,7 @@ def test_early_stopping_is_named_with_the_epoch_whose_weights_are_kept(shared_pa
 
 def test_the_regression_loss_is_shown_in_the_targets_own_units(shared_page, app_server):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     choose_sample(page, "surface")
     pressed = click_marked(page, "train-button")
     wait_for_run_state(page, "done", after=pressed)
@@ -165,7 +165,7 @@ def test_the_regression_loss_is_shown_in_the_targets_own_units(shared_page, app_
 
 def test_a_traced_update_is_counted_in_the_status(shared_page, app_server):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     choose_sample(page, "xor")
     page.click(tid("trace-button"))
     page.wait_for_selector(f'{tid("trace-panel")}[data-trace="on"]')
@@ -177,22 +177,9 @@ def test_a_traced_update_is_counted_in_the_status(shared_page, app_server):
     assert "before any training" not in status and "1 traced step taken" in status
 
 
-def test_regression_results_have_no_per_class_table(shared_page, app_server):
-    page = shared_page
-    open_app(page, app_server)
-    choose_sample(page, "diabetes")
-    train_to_done(page, epochs=3)
-    show(page, "results-plot")
-    assert page.is_visible(tid("results-plot")) and page.is_hidden(tid("per-class-table"))
-    choose_sample(page, "iris")
-    train_to_done(page, epochs=3)
-    show(page, "results-plot")
-    assert page.is_visible(tid("per-class-table"))
-
-
 def test_what_to_predict_is_the_first_choice_after_a_file_loads_and_shows_as_a_guess(shared_page, app_server, tmp_path):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     titanic = tmp_path / "titanic.csv"
     rows = [f"{i + 1},{i % 2},{1 + i % 3},passenger {i},{20 + i % 40},{'S' if i % 3 else 'C'}" for i in range(40)]
     titanic.write_text("PassengerId,Survived,Pclass,Name,Age,Embarked\n" + "\n".join(rows) + "\n")

@@ -16,7 +16,7 @@ import pytest
 
 from fcnn.run.settings import SAMPLES as CATALOGUE
 from page_support import (
-    choose_sample, click_marked, last_seq, open_app, run_states, set_viewport, tid, wait_for_epoch, wait_for_event,
+    app_open, choose_sample, click_marked, last_seq, run_states, set_viewport, tid, wait_for_epoch, wait_for_event,
     wait_for_run_state, wait_state,
 )
 
@@ -69,7 +69,7 @@ def output_view(features):
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_the_lab_is_on_one_screen_before_during_and_after_a_run(shared_page, app_server, size):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     set_viewport(page, *size)
     for sample, features in (("spirals", 2), ("boston", 13)):
         choose_sample(page, sample)
@@ -95,7 +95,7 @@ def test_the_lab_is_on_one_screen_before_during_and_after_a_run(shared_page, app
 
 def test_a_phone_keeps_train_in_reach_never_scrolls_sideways_and_training_goes_on_across_tabs(shared_page, app_server):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     set_viewport(page, 390, 844)
     page.click(tid("tab-data"))
     choose_sample(page, "xor")
@@ -124,7 +124,7 @@ def test_a_phone_keeps_train_in_reach_never_scrolls_sideways_and_training_goes_o
 
 def test_the_two_faces_share_one_place_and_switching_keeps_it(shared_page, app_server):
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     set_viewport(page, 1280, 800)
     choose_sample(page, "iris")
     assert page.input_value(tid("network-face")) == "neurons"
@@ -150,9 +150,10 @@ EXPECTED_CONTROLS = {"activation": "activation-select", "optimizer": "optimizer-
 
 def test_every_sample_opens_with_the_settings_that_solve_it_and_reaches_its_outcome(shared_page, app_server):
     """Chosen from the list, each sample puts its catalogue settings on the controls, says so,
-    and trained with them in the page it reaches the outcome the catalogue states."""
+    and trained with them in the page it reaches the outcome the catalogue states, with its
+    preview, its task and its results shown (a regression has no per-class table)."""
     page = shared_page
-    open_app(page, app_server)
+    app_open(page, app_server)
     set_viewport(page, 1280, 800)
     reached = {}
     for name, sample in SOLVED.items():
@@ -168,6 +169,10 @@ def test_every_sample_opens_with_the_settings_that_solve_it_and_reaches_its_outc
                 assert float(shown) == float(settings[key]), (name, key)
         said = page.text_content(tid("sample-settings"))
         assert sample.title in said and "settings that solve it" in said, said
+        # the preview is text: the first rows and one summary row per column
+        assert page.locator(f'{tid("data-preview")} tbody tr').count() == 20
+        n_columns = page.locator(f'{tid("target-select")} option').count()
+        assert page.locator(f'{tid("column-summary")} tbody tr').count() == n_columns
         pressed = click_marked(page, "train-button")
         assert wait_for_run_state(page, "done", "failed", after=pressed, timeout=120_000) == "done"
         wait_state(page, "done")
@@ -175,4 +180,13 @@ def test_every_sample_opens_with_the_settings_that_solve_it_and_reaches_its_outc
         shown = float(page.text_content(tid("metric-r2" if key == "r2_at_least" else "metric-accuracy")))
         reached[name] = shown
         assert shown >= least, f"{name}: {key.split('_')[0]} {shown} < {least}"
+        task = page.text_content(tid("task-info"))
+        per_class = page.locator(f'{tid("per-class-table")} tbody tr')
+        if sample.task == "regression":
+            assert "regression" in task and page.get_attribute(tid("per-class-table"), "hidden") is not None, name
+            assert float(page.text_content(tid("metric-rmse"))) > 0 and float(page.text_content(tid("metric-mae"))) > 0
+        else:
+            assert "classification" in task and page.get_attribute(tid("per-class-table"), "hidden") is None, name
+            assert per_class.count() >= 2
+        assert page.locator(f'{tid("predictions-table")} tbody tr').count() > 0, name
     print("\nin the page:", reached)
