@@ -113,6 +113,13 @@ bench-inside: vendor chromium $(VENV)/.installed
 	$(PY) scripts/bench_neurons.py
 	$(PY) scripts/bench_views_training.py
 
+# Issue 20's figures: training with the whole one-screen workspace on screen against the same run
+# with its views hidden (the seed's configuration, Boston as the page opens it), the longest
+# main-thread task while training, and every sample's time in the page. Figures, not a test.
+.PHONY: bench-workspace
+bench-workspace: vendor chromium $(VENV)/.installed
+	$(PY) scripts/bench_workspace.py
+
 # Issue 13's training figures: the seed's configuration (Boston, 1×8 sigmoid, SGD, 500 epochs)
 # and the throughput run (2×64 relu, Adam, batch 256, 20,000 × 20 rows) in the page and in
 # CPython, interleaved, with their ratios and where the page's time goes. Figures, not a test.
