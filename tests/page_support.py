@@ -249,12 +249,33 @@ def open_app(page, origin, path="/"):
     assert "Ready" in page.text_content(tid("status"))
 
 
+# the settings' controls, by the page's defaults' names (fcnn/run/settings.py DEFAULTS)
+SETTING_CONTROLS = {"activation": "activation-select", "optimizer": "optimizer-select", "learning_rate": "learning-rate",
+                    "epochs": "epochs", "batch_size": "batch-size", "weight_decay": "weight-decay",
+                    "early_stopping": "early-stopping", "seed": "seed", "test_fraction": "test-fraction",
+                    "scaling": "scaling-select"}
+
+
+def reset_settings(page):
+    """Every setting back to the page's defaults, typed and chosen as a person would."""
+    from fcnn.run.settings import DEFAULTS
+
+    page.select_option(tid("network-face"), "neurons")
+    set_layers(page, DEFAULTS["hidden_layers"])
+    for name, testid in SETTING_CONTROLS.items():
+        if testid.endswith("-select"):
+            page.select_option(tid(testid), str(DEFAULTS[name]))
+        else:
+            page.fill(tid(testid), str(DEFAULTS[name]))
+
+
 def app_open(page, origin):
-    """A module's shared page on the app, idle, with the side panel closed and the desktop's size:
-    opened when it is not yet (a test run alone), else taken as it is, since the next table a test
-    loads clears the run of the one before (a page start costs seconds)."""
+    """A module's shared page on the app, idle, with the side panel closed, the desktop's size and
+    the default settings: opened when it is not yet (a test run alone), else taken as it is, since
+    the next table a test loads clears the run of the one before (a page start costs seconds)."""
     if not page.url.startswith(origin) or page.get_attribute(tid("status"), "data-state") in (None, "loading", "error"):
         open_app(page, origin)
+        return
     wait_until_idle(page)
     if page.is_enabled(tid("stop-button")):
         stopped = click_marked(page, "stop-button")
@@ -262,6 +283,7 @@ def app_open(page, origin):
     close_sheet(page)
     if page.viewport_size != {"width": 1280, "height": 800}:
         set_viewport(page, 1280, 800)
+    reset_settings(page)
 
 
 def wait_state(page, *states, timeout=60_000):

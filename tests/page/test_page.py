@@ -1,7 +1,7 @@
 """End-to-end: the real page, the real vendored runtime, real Chromium.
 
 Each test fails on any request outside the served origin, any uncaught page
-error and any Python traceback in the console (see the guarded_page fixture).
+error and any Python traceback in the console (see the guarded_page and shared_page fixtures).
 What a run reported is read from the page's own events, every one in order
 (page_support), never from what a poll of the DOM happened to see.
 """
@@ -12,7 +12,7 @@ import pytest
 
 from made_up_data import write_csv
 from page_support import (
-    choose_sample, click_marked, epoch_now, events, load_file, open_app, progress_reports, run_states, show, tid, train_to_done,
+    app_open, choose_sample, click_marked, epoch_now, events, load_file, progress_reports, run_states, show, tid, train_to_done,
     wait_for_epoch, wait_for_run_state, wait_state,
 )
 
@@ -33,9 +33,9 @@ def approx_shown(value):
     return pytest.approx(value, rel=1e-3, abs=5.1e-5)
 
 
-def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(guarded_page, app_server, tmp_path):
-    page = guarded_page
-    open_app(page, app_server)
+def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(shared_page, app_server, tmp_path):
+    page = shared_page
+    app_open(page, app_server)
     assert load_file(page, write_csv(tmp_path / "houses.csv")) == ""
     options = page.eval_on_selector_all(f'{tid("target-select")} option', "els => els.map(e => e.value)")
     assert options == ["size", "age", "noise", "price"]
@@ -72,9 +72,9 @@ def test_upload_a_csv_train_watch_epochs_then_see_r2_and_table(guarded_page, app
     assert error == pytest.approx(predicted - actual, abs=2e-4)
 
 
-def test_boston_sample_trains_with_defaults(guarded_page, app_server):
-    page = guarded_page
-    open_app(page, app_server)
+def test_boston_sample_trains_with_defaults(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "boston")
     assert train_to_done(page) == "done"
     assert float(page.text_content(tid("metric-r2"))) > 0.7
@@ -89,9 +89,9 @@ def test_boston_sample_trains_with_defaults(guarded_page, app_server):
     assert rows.nth(0).locator("td").first.text_content() == "151"
 
 
-def test_stop_in_the_middle_of_training(guarded_page, app_server):
-    page = guarded_page
-    open_app(page, app_server)
+def test_stop_in_the_middle_of_training(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "boston")
     page.fill(tid("epochs"), "100000")
     page.fill(tid("early-stopping"), "0")  # only Stop ends this run
@@ -121,9 +121,9 @@ def test_stop_in_the_middle_of_training(guarded_page, app_server):
     assert progress_reports(page, after=done) == [], "no epoch may run after Stop"
 
 
-def test_malformed_csv_shows_error_and_keeps_the_loaded_data(guarded_page, app_server, tmp_path):
-    page = guarded_page
-    open_app(page, app_server)
+def test_malformed_csv_shows_error_and_keeps_the_loaded_data(shared_page, app_server, tmp_path):
+    page = shared_page
+    app_open(page, app_server)
     assert load_file(page, write_csv(tmp_path / "good.csv", n=40), target="price") == ""
     assert page.is_hidden(tid("error-message"))
 

@@ -1,8 +1,9 @@
 """End-to-end tests of the lab's panels (issue 4), one or more per outcome.
 
-Runs are kept short (few epochs); the guarded_page and warm_page fixtures fail a test on any
-outside request, page error or Python traceback. Each test has a new page; all but the test of
-the loading stages start it warm, in a browser context the module's tests share.
+Runs are kept short (few epochs); the guarded_page and shared_page fixtures fail a test on any
+outside request, page error or Python traceback. The tests share one page (a page start costs
+seconds), each taking it idle with the default settings (app_open); the test of the loading
+stages has a cold page of its own, and the one that needs an engine with no run reloads it.
 """
 
 import json
@@ -11,7 +12,7 @@ import pytest
 
 from made_up_data import write_csv
 from page_support import (
-    choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app,
+    app_open, choose_sample, click_marked, download, drawn_share, events, last_seq, load_file, open_app,
     progress_reports, received_epochs, show, tid, train_to_done, wait_for_epoch, wait_for_run_state, wait_state,
     wait_text,
 )
@@ -27,9 +28,9 @@ def test_loading_stages_and_ready_time(guarded_page, app_server):
     assert int(page.evaluate("document.body.dataset.readyMs")) > 0
 
 
-def test_features_split_and_scaling_choices_reach_the_engine(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_features_split_and_scaling_choices_reach_the_engine(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "iris")
     boxes = page.locator(tid("feature-checkbox"))
     assert boxes.count() == 4
@@ -48,9 +49,9 @@ def task_note(page):
     return page.text_content(tid("task-detected"))
 
 
-def test_the_task_is_shown_on_load_and_can_be_overridden(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_the_task_is_shown_on_load_and_can_be_overridden(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "iris")
     # before any training: the detection, its classes and why, also in the select's own words
     note = task_note(page)
@@ -96,9 +97,9 @@ def test_the_task_is_shown_on_load_and_can_be_overridden(warm_page, app_server):
     assert page.input_value(tid("task-select")) == "multiclass" and page.input_value(tid("target-select")) == "CHAS"
 
 
-def test_layer_editor_up_to_ten_layers_of_512(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_layer_editor_up_to_ten_layers_of_512(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "xor")
     for _ in range(9):
         page.click(tid("add-layer"))
@@ -115,9 +116,9 @@ def test_layer_editor_up_to_ten_layers_of_512(warm_page, app_server):
     assert any(n.startswith("W9 · WeightNode · 8×8") for n in nodes) and not any(n.startswith("W11 ") for n in nodes)
 
 
-def test_pause_resume_step_and_change_the_learning_rate(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_pause_resume_step_and_change_the_learning_rate(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "circles")
     page.fill(tid("epochs"), "100000")
     page.fill(tid("early-stopping"), "0")  # the run cannot end before the pause
@@ -155,9 +156,9 @@ def test_pause_resume_step_and_change_the_learning_rate(warm_page, app_server):
     assert page.locator(f'{tid("predictions-table")} tbody tr').count() == 0
 
 
-def test_every_training_setting_reaches_the_engine(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_every_training_setting_reaches_the_engine(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "iris")
     page.select_option(tid("activation-select"), "sigmoid")
     page.select_option(tid("optimizer-select"), "momentum")
@@ -181,9 +182,9 @@ def test_every_training_setting_reaches_the_engine(warm_page, app_server):
     assert page.is_hidden(tid("error-message"))
 
 
-def test_the_loss_chart_is_drawn_by_the_vendored_library(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_the_loss_chart_is_drawn_by_the_vendored_library(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     assert page.get_attribute('script[src*="uplot"]', "src") == "./static/vendor/uplot/uPlot.iife.min.js"
     choose_sample(page, "diabetes")
     blank = drawn_share(page, f'{tid("loss-chart")} canvas')
@@ -193,9 +194,9 @@ def test_the_loss_chart_is_drawn_by_the_vendored_library(warm_page, app_server):
     assert "training loss" in legend and "validation loss" in legend
 
 
-def test_two_features_draw_the_decision_map_during_training(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_two_features_draw_the_decision_map_during_training(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "xor")
     # count the weights' redraws on the Neurons face, to see them happen while it trains
     page.evaluate(
@@ -226,9 +227,9 @@ def test_two_features_draw_the_decision_map_during_training(warm_page, app_serve
     assert page.is_hidden(tid("boundary-view"))
 
 
-def test_network_view_and_gradient_check(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_network_view_and_gradient_check(shared_page, app_server):
+    page = shared_page
+    open_app(page, app_server)  # a fresh engine: no run yet
     show(page, "gradcheck-button").click()  # before any run: every node kind
     page.wait_for_function("() => document.querySelectorAll('[data-testid=gradcheck-table] tbody th').length === 4")
     choose_sample(page, "blobs")
@@ -267,9 +268,9 @@ def test_network_view_and_gradient_check(warm_page, app_server):
     assert errors and max(errors) < 1e-4
 
 
-def test_model_download_load_and_identical_predictions(warm_page, app_server, tmp_path):
-    page = warm_page
-    open_app(page, app_server)
+def test_model_download_load_and_identical_predictions(shared_page, app_server, tmp_path):
+    page = shared_page
+    app_open(page, app_server)
     assert load_file(page, write_csv(tmp_path / "houses.csv", n=60), target="price") == ""
     train_to_done(page, epochs=30)
     model_text = download(page, "download-model")
@@ -322,9 +323,9 @@ def first_epoch_loss(page):
     return model["history"][0]["train_loss"]
 
 
-def test_shared_link_reproduces_the_run(warm_page, app_server):
-    page = warm_page
-    open_app(page, app_server)
+def test_shared_link_reproduces_the_run(shared_page, app_server):
+    page = shared_page
+    app_open(page, app_server)
     choose_sample(page, "spirals")
     page.fill(tid("seed"), "7")
     page.click(tid("add-layer"))
@@ -344,17 +345,17 @@ def test_shared_link_reproduces_the_run(warm_page, app_server):
     assert first_epoch_loss(page) == loss
 
 
-def test_user_file_never_goes_into_the_link(warm_page, app_server, tmp_path):
-    page = warm_page
-    open_app(page, app_server)
+def test_user_file_never_goes_into_the_link(shared_page, app_server, tmp_path):
+    page = shared_page
+    app_open(page, app_server)
     assert load_file(page, write_csv(tmp_path / "secret.csv", n=30)) == ""
     link = page.get_attribute(tid("share-link"), "href")
     assert "price" not in link and "secret" not in link and "sample=" not in link
 
 
-def test_markup_in_headers_and_cells_is_shown_as_text(warm_page, app_server, tmp_path):
-    page = warm_page
-    open_app(page, app_server)
+def test_markup_in_headers_and_cells_is_shown_as_text(shared_page, app_server, tmp_path):
+    page = shared_page
+    app_open(page, app_server)
     evil = tmp_path / "evil.csv"
     evil.write_text('"<img src=x onerror=alert(1)>",b,y\n"<b>bold</b>",1,2\n<i>x</i>,2,3\n' + "".join(f"a{i},{i},{i}\n" for i in range(20)))
     page.set_input_files(tid("file-input"), str(evil))
