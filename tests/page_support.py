@@ -433,9 +433,10 @@ def wait_loaded(page, target):
 def set_layers(page, widths):
     """The hidden layers as ``widths``, whatever the sample chose: the Network head's buttons add or
     remove layers, and each layer's units are typed into its head on the drawing."""
-    while page.locator(f'{tid("layer-editor")} input').count() > 1:
+    layers = page.locator(f'{tid("layer-editor")} input')
+    while layers.count() > max(1, len(widths)):
         page.click(tid("remove-layer"))
-    for _ in widths[1:]:
+    while layers.count() < len(widths):  # a lesson may have left none
         page.click(tid("add-layer"))
     for i, width in enumerate(widths, start=1):
         page.fill(tid("hidden-units" if i == 1 else f"hidden-units-{i}"), str(width))
